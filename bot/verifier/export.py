@@ -1,0 +1,38 @@
+"""Export a trained cross-encoder to ONNX with int8 dynamic quantisation: the one binary the repository ships.
+
+Why int8 ONNX: about a quarter of the fp32 size (under the 50 MB budget) and several times faster on 2 CPU cores,
+with onnxruntime as the only runtime dependency (no torch at inference).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+
+def export(model_dir: Path, out_dir: Path, opset: int = 17) -> Path:
+    """Write ``verifier.onnx`` (int8), ``tokenizer.json`` and ``config.json`` into ``out_dir``."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir, dtype=torch.float32).eval()
+    tok = AutoTokenizer.from_pretrained(model_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    enc = tok(["a premise"], ["a claim"], return_tensors="pt")
+    fp32 = out_dir / "verifier.fp32.onnx"
+    torch.onnx.export(
+        model, (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]), str(fp32),
+        input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
+        dynamic_axes={n: {0: "batch", 1: "seq"} for n in ["input_ids", "attention_mask", "token_type_ids"]}
+        | {"logits": {0: "batch"}},
+        opset_version=opset, dynamo=False,
+    )
+    target = out_dir / "verifier.onnx"
+    quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8)
+    fp32.unlink()
+    shutil.copy(Path(model_dir) / "tokenizer.json", out_dir / "tokenizer.json")
+    labels = {int(k): v for k, v in model.config.id2label.items()}
+    (out_dir / "config.json").write_text(json.dumps({"id2label": labels, "max_length": 256}, indent=1))
+    return target
