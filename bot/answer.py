@@ -1,0 +1,84 @@
+"""The reply object every door returns, and the extractive answer text.
+
+Why checked here: a citation is built only from a retrieved candidate, and its quote is re-sliced from the stored
+report text and compared before the reply leaves; a mismatch drops the citation and says so in ``notes``.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from bot.verify import CONFLICTING, NOT_ENOUGH, REFUTED, SUPPORTED, Candidate, Decision
+
+
+class Citation(BaseModel):
+    report_id: str
+    title: str
+    date: str | None
+    url: str
+    source: str
+    quote: str = Field(description="verbatim: equals the report text[start:end]")
+    start: int
+    end: int
+    score: float = Field(description="probability of the stance (or relevance for questions)")
+    stance: str = Field(description="supports | contradicts | related")
+    attribution: str = Field(description="who the sentence says made the statement")
+    context: str = Field("", description="the passage around the quote")
+
+
+class Reply(BaseModel):
+    claim: str
+    kind: str = Field(description="claim | question")
+    verdict: str | None = Field(description="SUPPORTED | REFUTED | CONFLICTING | NOT_ENOUGH_EVIDENCE; null for a question")
+    confidence: float
+    answer: str
+    citations: list[Citation]
+    filters: dict = Field(default_factory=dict, description="date filters applied (given or read from the claim)")
+    notes: list[str] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict, description="milliseconds per stage")
+    model: dict[str, str] = Field(default_factory=dict)
+
+
+LABEL_TEXT = {SUPPORTED: "Supported", REFUTED: "Refuted", CONFLICTING: "Conflicting evidence",
+              NOT_ENOUGH: "Not enough evidence"}
+
+
+def citations_for(decision: Decision | None, related: list[Candidate], kind: str, limit: int = 5) -> list[
+        tuple[Candidate, str, float]]:
+    """Which candidates to cite, with stance and score: the deciding evidence first, then the most related."""
+    chosen: list[tuple[Candidate, str, float]] = []
+    if decision is not None:
+        chosen += [(c, "supports", c.entail) for c in decision.support[:3]]
+        chosen += [(c, "contradicts", c.contradict) for c in decision.refute[:3]]
+    for c in related:
+        if len(chosen) >= limit:
+            break
+        chosen.append((c, "related", round(c.overlap, 4) if kind == "question" else c.entail))
+    out, seen = [], set()
+    for c, stance, s in chosen:
+        key = (c.report_id, c.start, c.end)
+        if key in seen or any(_nested(c, o) for o, _, _ in out):
+            continue
+        seen.add(key)
+        out.append((c, stance, s))
+    return out[:limit]
+
+
+def _nested(a: Candidate, b: Candidate) -> bool:
+    return a.report_id == b.report_id and (a.start >= b.start and a.end <= b.end or b.start >= a.start and b.end <= a.end)
+
+
+def answer_text(kind: str, verdict: str | None, confidence: float, cites: list[Citation]) -> str:
+    """A short extractive answer: the verdict and the quotes it rests on, with who said them and when."""
+    if not cites:
+        return "No passage in the library speaks to this." if kind == "question" else \
+            "Not enough evidence: no passage in the library speaks to this claim."
+    lines = []
+    if kind == "question":
+        lines.append("The most relevant passages in the library:")
+    else:
+        lines.append(f"{LABEL_TEXT[verdict or NOT_ENOUGH]} (confidence {confidence:.2f}).")
+    for i, c in enumerate(cites[:3], 1):
+        when = c.date or "undated"
+        lines.append(f"[{i}] {c.attribution} ({when}, {c.source or c.title}): “{c.quote}” — {c.stance}")
+    return "\n".join(lines)

@@ -1,0 +1,211 @@
+"""The one entry point: claim or question -> Reply. CLI, HTTP, chat, widget and eval all call ``Engine.check``.
+
+The steps are a LangChain runnable (prepare | retrieve | verify | respond), so they compose with LangChain tooling
+(tracing, batching, an LLM step on top), but each step is a plain function that tests can call alone.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from bot.answer import Citation, Reply, answer_text, citations_for
+from bot.dates import parse_claim_dates, to_int
+from bot.retrieve import Query, retrieve
+from bot.settings import Settings
+from bot.verifier.nli import NLIScorer, load_scorer
+from bot.verify import Thresholds, candidates, decide, score
+from index.embeddings import get_embedder
+from index.store import Store
+
+_QUESTION = re.compile(r"^\s*(who|what|when|where|why|how|which|whose|whom|did|does|do|is|are|was|were|has|have|"
+                       r"had|can|could|will|would|should)\b", re.I)
+
+
+class InputError(ValueError):
+    """A request the user must fix (empty claim, bad date...): shown as is, mapped to HTTP 422 / exit code 2."""
+
+
+@dataclass
+class Request:
+    claim: str
+    as_of: date | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    top_k: int | None = None
+
+
+def parse_date(value: object, name: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(f"{name}: {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def clean_claim(text: object, max_chars: int) -> str:
+    if not isinstance(text, str):
+        raise InputError("claim: must be text")
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise InputError("claim: empty; type a claim to check or a question")
+    if len(text) > max_chars:
+        raise InputError(f"claim: {len(text):,} characters is over the limit of {max_chars:,}; "
+                         "check one claim at a time")
+    if not re.search(r"\w", text):
+        raise InputError("claim: has no words to search for")
+    return text
+
+
+@dataclass
+class Engine:
+    """Holds the store and the models (loaded once) and runs the chain. Thread-safe for concurrent checks."""
+
+    settings: Settings
+    store: Store
+    scorer: NLIScorer | None = None
+    thresholds: Thresholds = field(default_factory=Thresholds.load)
+
+    def __post_init__(self) -> None:
+        self._embed_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, settings: Settings) -> Engine:
+        store = Store(settings.data_dir, settings.chroma_url, settings.embedding_model)
+        return cls(settings, store)
+
+    @cached_property
+    def embedder(self):
+        return get_embedder(self.settings.embedding_model)
+
+    @cached_property
+    def nli(self) -> NLIScorer:
+        return self.scorer or load_scorer(self.settings.verifier)
+
+    @cached_property
+    def chain(self) -> Runnable:
+        return (RunnableLambda(self._prepare, name="prepare") | RunnableLambda(self._retrieve, name="retrieve")
+                | RunnableLambda(self._verify, name="verify") | RunnableLambda(self._respond, name="respond"))
+
+    def check(self, claim: str, as_of: object = None, date_from: object = None, date_to: object = None,
+              top_k: int | None = None) -> Reply:
+        req = Request(clean_claim(claim, self.settings.max_claim_chars), parse_date(as_of, "as_of"),
+                      parse_date(date_from, "date_from"), parse_date(date_to, "date_to"), top_k)
+        if req.date_from and req.date_to and req.date_from > req.date_to:
+            raise InputError("date_from is after date_to")
+        if top_k is not None and not 1 <= int(top_k) <= 50:
+            raise InputError("top_k: must be between 1 and 50")
+        return self.chain.invoke(req)
+
+    # ---------------------------------------------------------------- steps
+    def _prepare(self, req: Request) -> dict:
+        t0 = time.perf_counter()
+        kind = "question" if req.claim.endswith("?") or _QUESTION.match(req.claim) else "claim"
+        understood = parse_claim_dates(req.claim)
+        as_of = req.as_of or understood.as_of
+        date_to = min(d for d in (as_of, req.date_to) if d) if (as_of or req.date_to) else None
+        date_from = req.date_from
+        notes = []
+        point_in_time = understood.as_of is not None and understood.window == (understood.as_of, understood.as_of)
+        if kind == "claim" and understood.window and not req.date_from and not point_in_time:
+            # A report cannot attest an event that happened after it was written.
+            date_from = understood.window[0]
+            notes.append(f"Only reports dated from {date_from.isoformat()} on can speak to a claim about that period.")
+        if date_from and date_to and date_from > date_to:
+            date_from = None
+        filters = {"as_of": as_of.isoformat() if as_of else None,
+                   "date_from": date_from.isoformat() if date_from else None,
+                   "date_to": date_to.isoformat() if date_to else None}
+        return {"req": req, "kind": kind, "filters": filters, "notes": notes,
+                "query": Query(req.claim, to_int(date_from), to_int(date_to),
+                               prefer=_preferred_window(understood.window, as_of),
+                               top_k=req.top_k or self.settings.top_k, max_per_report=self.settings.max_per_report,
+                               candidates=self.settings.candidates),
+                "timings": {"prepare_ms": _ms(t0)}}
+
+    def _retrieve(self, state: dict) -> dict:
+        t0 = time.perf_counter()
+        with self._embed_lock:
+            vector = self.embedder.encode([state["query"].text])[0]
+        state["timings"]["embed_ms"] = _ms(t0)
+        t1 = time.perf_counter()
+        state["hits"] = retrieve(self.store, state["query"], vector)
+        state["timings"]["search_ms"] = _ms(t1)
+        return state
+
+    def _verify(self, state: dict) -> dict:
+        t0 = time.perf_counter()
+        hits = state["hits"]
+        texts = {h.report_id: self.store.report_text(h.report_id) for h in hits}
+        passages = []
+        for h in hits:
+            info = self.store.report_info(h.report_id)
+            passages.append((h.passage_id, h.report_id, h.start, texts[h.report_id][h.start:h.end],
+                             info.source if info else ""))
+        state["texts"] = texts
+        state["passages"] = {h.passage_id: (h.start, h.end) for h in hits}
+        claim = state["req"].claim
+        cands = candidates(claim, passages, min_overlap=self.thresholds.min_overlap)
+        state["candidates"] = cands
+        state["decision"] = None
+        if state["kind"] == "claim":
+            score(claim, cands, self.nli)
+            state["decision"] = decide(claim, cands, self.thresholds)
+        state["timings"]["verify_ms"] = _ms(t0)
+        return state
+
+    def _respond(self, state: dict) -> Reply:
+        t0 = time.perf_counter()
+        decision, kind = state["decision"], state["kind"]
+        related = decision.related if decision else state["candidates"]
+        notes = list(state["notes"])
+        cites = []
+        for cand, stance, s in citations_for(decision, related, kind):
+            text = state["texts"].get(cand.report_id, "")
+            if text[cand.start:cand.end] != cand.text:  # never cite what is not verbatim in the report
+                notes.append(f"dropped a citation of {cand.report_id} whose quote did not match the report text")
+                continue
+            info = self.store.report_info(cand.report_id)
+            p_start, p_end = state["passages"].get(cand.passage_id, (cand.start, cand.end))
+            cites.append(Citation(
+                report_id=cand.report_id, title=info.title if info else "", date=info.date if info else None,
+                url=info.url if info else "", source=info.source if info else "", quote=cand.text,
+                start=cand.start, end=cand.end, score=round(float(s), 4), stance=stance,
+                attribution=cand.attribution.speaker, context=text[min(p_start, cand.start):max(p_end, cand.end)]))
+        verdict = decision.verdict if decision else None
+        confidence = decision.confidence if decision else (cites[0].score if cites else 0.0)
+        if kind == "claim" and not state["hits"]:
+            notes.append("No report in the library matched the claim (and its date filters).")
+        timings = dict(state["timings"])
+        timings["respond_ms"] = _ms(t0)
+        timings["total_ms"] = round(sum(timings.values()), 2)
+        return Reply(claim=state["req"].claim, kind=kind, verdict=verdict, confidence=confidence,
+                     answer=answer_text(kind, verdict, confidence, cites), citations=cites,
+                     filters=state["filters"], notes=notes, timings=timings,
+                     model={"verifier": getattr(self.nli, "name", "?") if kind == "claim" else "",
+                            "embedding": self.settings.embedding_model})
+
+
+def _preferred_window(window: tuple[date, date] | None, as_of: date | None) -> tuple[int, int]:
+    """Reports written during (or just after) the claim's period, or in the days up to 'as of', rank higher."""
+    if as_of:
+        return to_int(as_of - timedelta(days=10)), to_int(as_of)
+    if window:
+        return to_int(window[0]), to_int(window[1] + timedelta(days=10))
+    return 0, 0
+
+
+def _ms(t0: float) -> float:
+    return round((time.perf_counter() - t0) * 1000, 2)

@@ -1,0 +1,75 @@
+"""Dates written inside claims: 'as of June 12, 2022', 'on 9 March 2022', 'in late March 2022', 'the March 2024 attack'.
+
+Why: reports are dated and facts change. A claim's own dates become filters: 'as of D' keeps evidence dated on or
+before D; a claim about an event in a period can only be attested by reports dated from that period's start on (a
+report cannot describe what happened after it was written).
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                                      "september", "october", "november", "december"], 1)}
+_M = "(" + "|".join(MONTHS) + r")"
+_AS_OF = re.compile(rf"\bas of\s+(?:{_M}\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+{_M}\s+(\d{{4}})|(\d{{4}})-(\d\d)-(\d\d))",
+                    re.I)
+_FULL = [re.compile(rf"\b{_M}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),   # March 9, 2022
+         re.compile(rf"\b(\d{{1,2}})\s+{_M}\s+(\d{{4}})\b", re.I),                   # 9 March 2022
+         re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")]                                     # 2022-03-09
+_MONTH_YEAR = re.compile(rf"\b{_M},?\s+(\d{{4}})\b", re.I)
+_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+
+
+@dataclass(frozen=True)
+class ClaimDates:
+    """``as_of``: evidence must be dated on/before it; ``window``: the period the claim is about (start, end)."""
+
+    as_of: date | None = None
+    window: tuple[date, date] | None = None
+
+
+def _safe(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def parse_claim_dates(text: str) -> ClaimDates:
+    as_of = None
+    m = _AS_OF.search(text)
+    if m:
+        g = m.groups()
+        if g[0]:
+            as_of = _safe(int(g[2]), MONTHS[g[0].lower()], int(g[1]))
+        elif g[4]:
+            as_of = _safe(int(g[5]), MONTHS[g[4].lower()], int(g[3]))
+        else:
+            as_of = _safe(int(g[6]), int(g[7]), int(g[8]))
+    starts: list[tuple[date, date]] = []
+    for i, pattern in enumerate(_FULL):
+        for fm in pattern.finditer(text):
+            g = fm.groups()
+            d = (_safe(int(g[2]), MONTHS[g[0].lower()], int(g[1])) if i == 0 else
+                 _safe(int(g[2]), MONTHS[g[1].lower()], int(g[0])) if i == 1 else
+                 _safe(int(g[0]), int(g[1]), int(g[2])))
+            if d:
+                starts.append((d, d))
+    if not starts:
+        for mm in _MONTH_YEAR.finditer(text):
+            y, mo = int(mm.group(2)), MONTHS[mm.group(1).lower()]
+            starts.append((date(y, mo, 1), date(y, mo, monthrange(y, mo)[1])))
+    if not starts:
+        for ym in _YEAR.finditer(text):
+            y = int(ym.group(1))
+            starts.append((date(y, 1, 1), date(y, 12, 31)))
+    window = (min(s for s, _ in starts), max(e for _, e in starts)) if starts else None
+    return ClaimDates(as_of=as_of, window=window)
+
+
+def to_int(d: date | None) -> int:
+    return int(d.strftime("%Y%m%d")) if d else 0

@@ -1,0 +1,70 @@
+"""Hybrid retrieval: dense (Chroma) + keywords (bm25s), fused by reciprocal rank, with date filters, a nudge
+towards the period the claim is about, and a cap on passages per report so the evidence is diverse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.store import Store
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved passage and why it ranked where it did."""
+
+    passage_id: str
+    report_id: str
+    start: int
+    end: int
+    date_int: int
+    score: float
+    dense: float
+    keyword: float
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    date_from: int = 0
+    date_to: int = 0
+    prefer: tuple[int, int] = (0, 0)  # YYYYMMDD range the claim is about: reports dated in it rank a little higher
+    top_k: int = 8
+    max_per_report: int = 2
+    candidates: int = 40
+
+
+RRF_K = 60
+
+
+def retrieve(store: Store, query: Query, vector) -> list[Hit]:
+    """Top passages for ``query``; ``vector`` is the query's embedding (computed once by the caller)."""
+    dense = store.dense_search(vector, query.candidates, query.date_from, query.date_to)
+    keyword = store.keyword_search(query.text, query.candidates, query.date_from, query.date_to)
+    fused: dict[str, float] = {}
+    dense_score = dict(dense)
+    keyword_score = dict(keyword)
+    for rank, (pid, _) in enumerate(dense):
+        fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+    for rank, (pid, _) in enumerate(keyword):
+        fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+    hits = []
+    for pid, score in fused.items():
+        info = store.passage_info(pid)
+        if info is None:
+            continue
+        if query.prefer[0] and query.prefer[0] <= info.date_int <= query.prefer[1]:
+            score *= 1.15
+        hits.append(Hit(pid, info.report_id, info.start, info.end, info.date_int, score,
+                        dense_score.get(pid, 0.0), keyword_score.get(pid, 0.0)))
+    hits.sort(key=lambda h: -h.score)
+    per_report: dict[str, int] = {}
+    out = []
+    for h in hits:
+        if per_report.get(h.report_id, 0) >= query.max_per_report:
+            continue
+        per_report[h.report_id] = per_report.get(h.report_id, 0) + 1
+        out.append(h)
+        if len(out) >= query.top_k:
+            break
+    return out

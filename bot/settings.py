@@ -1,0 +1,45 @@
+"""All configuration in one place, read from CLAIMCHECK_* environment variables (or a .env file).
+
+Why one object: every door (CLI, HTTP, chat, widget, eval) builds the same chain from the same settings, so a
+deployment behaves the same whichever way it is used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CLAIMCHECK_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("claimcheck-data"), description="where the index lives (one owning process)")
+    chroma_url: str = Field("", description="a Chroma server (http://host:8000); empty = embedded in data_dir")
+    embedding_model: str = Field("all-MiniLM-L6-v2", description="sentence-transformers name or path")
+    verifier: str = Field("shipped", description="'shipped', a folder with verifier.onnx, or a HF NLI model")
+    seeds_dir: Path | None = Field(None, description="library ingested on first start; default: packaged seeds")
+    top_k: int = Field(8, ge=1, le=50, description="passages given to the verifier")
+    max_per_report: int = Field(2, ge=1, le=20, description="passages per report, so evidence is diverse")
+    candidates: int = Field(40, ge=5, le=500, description="dense and keyword candidates before fusion")
+    max_claim_chars: int = Field(1000, ge=10, description="longer claims are refused with 422")
+    ingest_token: SecretStr | None = Field(None, description="bearer token for POST /api/reports; unset = off")
+    ingest_roots: list[Path] = Field(default_factory=list, description="server paths POST /api/reports may read")
+    allow_private_urls: bool = Field(False, description="let URL ingest reach loopback/private addresses")
+    max_upload_bytes: int = Field(20 * 1024 * 1024, description="upload and fetched-document size limit")
+    allowed_origins: list[str] = Field(default_factory=list, description="sites that may embed the widget / CORS")
+    rate_limit_per_minute: int = Field(120, ge=0, description="per client on public endpoints; 0 = off")
+    concurrency: int = Field(8, ge=1, description="chat events served at once")
+    llm_base_url: str = Field("", description="OpenAI-compatible endpoint; empty = no LLM (extractive replies)")
+    llm_model: str = ""
+    llm_api_key: SecretStr | None = None
+    llm_timeout: float = 30.0
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.data_dir / "feedback.jsonl"
+
+
+def get_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,157 @@
+"""Evidence sentences -> NLI scores -> one verdict: SUPPORTED, REFUTED, CONFLICTING or NOT_ENOUGH_EVIDENCE.
+
+Retrieved passages are split into sentences (and adjacent pairs, for facts spread over two sentences), filtered to
+those that share content words with the claim (an NLI model's 'contradiction' between unrelated sentences means
+nothing), scored, and aggregated with thresholds calibrated on dev data (``calibration.json`` beside the model).
+Reported speech is discounted: 'Russian sources claimed X' does not support X unless the claim is about the claim.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bot.attribution import Attribution, attribute, claim_is_attributed
+from bot.verifier.nli import MODEL_DIR, NLIScorer
+from index.sentences import sentence_spans
+
+SUPPORTED, REFUTED, CONFLICTING, NOT_ENOUGH = "SUPPORTED", "REFUTED", "CONFLICTING", "NOT_ENOUGH_EVIDENCE"
+_STOP = set("""a an the of in on at to for from by with and or but not no is are was were be been being has have had
+do does did as that this these those it its their there than then into over under about after before during which
+who whom whose what when where why how all any some such also very more most other s""".split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds: fitted on dev data and stored with the model (see MODEL_CARD.md)."""
+
+    entail: float = 0.5
+    contradict: float = 0.5
+    min_overlap: float = 0.25
+    third_party_discount: float = 0.5
+
+    @classmethod
+    def load(cls, model_dir: Path = MODEL_DIR) -> Thresholds:
+        path = model_dir / "calibration.json"
+        if path.exists():
+            data = json.loads(path.read_text())
+            return cls(**{k: float(v) for k, v in data.get("thresholds", {}).items() if k in cls.__dataclass_fields__})
+        return cls()
+
+
+@dataclass
+class Candidate:
+    """A sentence (or two adjacent ones) of a retrieved passage, with its offsets in the report."""
+
+    passage_id: str
+    report_id: str
+    start: int
+    end: int
+    text: str
+    overlap: float
+    attribution: Attribution
+    retrieval_rank: int
+    probs: np.ndarray = field(default_factory=lambda: np.zeros(3, dtype=np.float32))
+
+    @property
+    def entail(self) -> float:
+        return float(self.probs[0])
+
+    @property
+    def contradict(self) -> float:
+        return float(self.probs[2])
+
+
+@dataclass
+class Decision:
+    verdict: str
+    confidence: float
+    support: list[Candidate]
+    refute: list[Candidate]
+    related: list[Candidate]
+
+
+def content_words(text: str) -> set[str]:
+    return {w.lower().strip("'’").rstrip(".,") for w in _WORD.findall(text)} - _STOP
+
+
+def overlap(claim_words: set[str], sentence: str) -> float:
+    """Share of the claim's content words (prefix-matched, so 'captured' meets 'capture') found in the sentence."""
+    if not claim_words:
+        return 0.0
+    words = content_words(sentence)
+    stems = {w[:5] for w in words}
+    return sum(1 for w in claim_words if w in words or w[:5] in stems) / len(claim_words)
+
+
+def candidates(claim: str, passages: list[tuple[str, str, int, str, str]], max_sentences: int = 24,
+               min_overlap: float = 0.25) -> list[Candidate]:
+    """Sentences and adjacent pairs of ``passages`` = [(passage_id, report_id, start, text, source)], best first.
+
+    ``start`` is the passage's offset in its report, so candidate offsets are report offsets.
+    """
+    words = content_words(claim)
+    out: list[Candidate] = []
+    for rank, (pid, rid, base, text, source) in enumerate(passages):
+        spans = sentence_spans(text)
+        for i, (a, b) in enumerate(spans):
+            sent = text[a:b]
+            out.append(Candidate(pid, rid, base + a, base + b, sent, overlap(words, sent), attribute(sent, source),
+                                 rank))
+            if i + 1 < len(spans):
+                a2, b2 = spans[i + 1]
+                pair = text[a:b2]
+                out.append(Candidate(pid, rid, base + a, base + b2, pair, overlap(words, pair) - 0.05,
+                                     attribute(sent, source), rank))
+    seen: set[tuple[str, int, int]] = set()
+    unique = []
+    for c in sorted(out, key=lambda c: (-c.overlap, c.retrieval_rank)):
+        key = (c.report_id, c.start, c.end)
+        if key not in seen and c.overlap >= min_overlap:
+            seen.add(key)
+            unique.append(c)
+    return unique[:max_sentences]
+
+
+def score(claim: str, cands: list[Candidate], scorer: NLIScorer) -> None:
+    if not cands:
+        return
+    probs = scorer.score([(c.text, claim) for c in cands])
+    for c, p in zip(cands, probs):
+        c.probs = p
+
+
+def decide(claim: str, cands: list[Candidate], th: Thresholds) -> Decision:
+    """Aggregate pair scores into a verdict; CONFLICTING only when strong support and strong refutation come from
+    different reports or different speakers."""
+    attributed_claim = claim_is_attributed(claim)
+
+    def support_of(c: Candidate) -> float:
+        if c.attribution.third_party and not attributed_claim:
+            return c.entail * th.third_party_discount
+        return c.entail
+
+    support = sorted([c for c in cands if support_of(c) >= th.entail], key=lambda c: -support_of(c))
+    refute = sorted([c for c in cands if c.contradict >= th.contradict and c.contradict > c.entail],
+                    key=lambda c: -c.contradict)
+    related = sorted(cands, key=lambda c: (-c.overlap, c.retrieval_rank))
+    best_s = support_of(support[0]) if support else 0.0
+    best_r = refute[0].contradict if refute else 0.0
+    if support and refute:
+        s, r = support[0], refute[0]
+        if s.report_id != r.report_id or s.attribution.speaker != r.attribution.speaker:
+            return Decision(CONFLICTING, round(min(best_s, best_r), 4), support, refute, related)
+        if best_s >= best_r:
+            return Decision(SUPPORTED, round(best_s, 4), support, [], related)
+        return Decision(REFUTED, round(best_r, 4), [], refute, related)
+    if support:
+        return Decision(SUPPORTED, round(best_s, 4), support, [], related)
+    if refute:
+        return Decision(REFUTED, round(best_r, 4), [], refute, related)
+    top = max((max(support_of(c), c.contradict) for c in cands), default=0.0)
+    return Decision(NOT_ENOUGH, round(1.0 - top, 4), [], [], related)
