@@ -109,6 +109,12 @@ class Engine:
             raise InputError("top_k: must be between 1 and 50")
         return self.chain.invoke(req)
 
+    def trace(self, claim: str, **filters: object) -> dict:
+        """Everything up to the verdict (filters, hits, scored candidates): for evaluation and calibration."""
+        req = Request(clean_claim(claim, self.settings.max_claim_chars),
+                      *(parse_date(filters.get(k), k) for k in ("as_of", "date_from", "date_to")))
+        return self._verify(self._retrieve(self._prepare(req)))
+
     # ---------------------------------------------------------------- steps
     def _prepare(self, req: Request) -> dict:
         t0 = time.perf_counter()
@@ -157,7 +163,7 @@ class Engine:
         state["texts"] = texts
         state["passages"] = {h.passage_id: (h.start, h.end) for h in hits}
         claim = state["req"].claim
-        cands = candidates(claim, passages, min_overlap=self.thresholds.min_overlap)
+        cands = candidates(claim, passages)
         state["candidates"] = cands
         state["decision"] = None
         if state["kind"] == "claim":

@@ -33,6 +33,7 @@ class Thresholds:
     entail: float = 0.5
     contradict: float = 0.5
     min_overlap: float = 0.25
+    min_overlap_refute: float = 0.4
     third_party_discount: float = 0.5
 
     @classmethod
@@ -90,7 +91,7 @@ def overlap(claim_words: set[str], sentence: str) -> float:
 
 
 def candidates(claim: str, passages: list[tuple[str, str, int, str, str]], max_sentences: int = 24,
-               min_overlap: float = 0.25) -> list[Candidate]:
+               min_overlap: float = 0.15) -> list[Candidate]:
     """Sentences and adjacent pairs of ``passages`` = [(passage_id, report_id, start, text, source)], best first.
 
     ``start`` is the passage's offset in its report, so candidate offsets are report offsets.
@@ -136,9 +137,10 @@ def decide(claim: str, cands: list[Candidate], th: Thresholds) -> Decision:
             return c.entail * th.third_party_discount
         return c.entail
 
-    support = sorted([c for c in cands if support_of(c) >= th.entail], key=lambda c: -support_of(c))
-    refute = sorted([c for c in cands if c.contradict >= th.contradict and c.contradict > c.entail],
-                    key=lambda c: -c.contradict)
+    support = sorted([c for c in cands if support_of(c) >= th.entail and c.overlap >= th.min_overlap],
+                     key=lambda c: -support_of(c))
+    refute = sorted([c for c in cands if c.contradict >= th.contradict and c.contradict > c.entail
+                     and c.overlap >= th.min_overlap_refute], key=lambda c: -c.contradict)
     related = sorted(cands, key=lambda c: (-c.overlap, c.retrieval_rank))
     best_s = support_of(support[0]) if support else 0.0
     best_r = refute[0].contradict if refute else 0.0
@@ -153,5 +155,5 @@ def decide(claim: str, cands: list[Candidate], th: Thresholds) -> Decision:
         return Decision(SUPPORTED, round(best_s, 4), support, [], related)
     if refute:
         return Decision(REFUTED, round(best_r, 4), [], refute, related)
-    top = max((max(support_of(c), c.contradict) for c in cands), default=0.0)
+    top = max((max(support_of(c), c.contradict) for c in cands if c.overlap >= th.min_overlap), default=0.0)
     return Decision(NOT_ENOUGH, round(1.0 - top, 4), [], [], related)

@@ -1,0 +1,237 @@
+"""The ``claimcheck`` command: ingest, ask, reports, serve, eval, nli, train-verifier."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from bot.settings import Settings
+
+EXIT_INPUT, EXIT_FAILED = 2, 1
+
+
+def _settings(ctx: click.Context) -> Settings:
+    overrides = {k: v for k, v in ctx.obj.items() if v is not None}
+    return Settings(**overrides)
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def _open(ctx: click.Context, seed: bool = True, progress: bool = False):
+    from bot.service import open_engine
+    from index.store import DataDirInUse, StoreCorrupt
+
+    try:
+        return open_engine(_settings(ctx), seed=seed, progress=progress)
+    except (DataDirInUse, StoreCorrupt) as exc:
+        _fail(str(exc))
+
+
+@click.group()
+@click.option("--data-dir", type=click.Path(path_type=Path), help="index folder [env CLAIMCHECK_DATA_DIR]")
+@click.option("--chroma-url", help="use a Chroma server instead of the embedded store [env CLAIMCHECK_CHROMA_URL]")
+@click.version_option(package_name="claimcheck")
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path | None, chroma_url: str | None) -> None:
+    """claimcheck: check claims against a library of dated reports, with verbatim citations."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    ctx.obj = {"data_dir": data_dir, "chroma_url": chroma_url}
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--quiet", is_flag=True, help="no progress bar")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+@click.pass_context
+def ingest(ctx: click.Context, targets: tuple[str, ...], quiet: bool, as_json: bool) -> None:
+    """Add reports from files, folders (.txt .md .html .pdf .jsonl .csv) or http(s) URLs."""
+    from bot.service import ingest as run_ingest
+
+    engine = _open(ctx, seed=False)
+    result = run_ingest(engine, list(targets), progress=not quiet and not as_json)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=1))
+    else:
+        click.echo(f"{len(result.added)} added, {len(result.updated)} updated, {len(result.unchanged)} unchanged, "
+                   f"{result.passages} passages ({result.passages_per_second:.1f}/s), "
+                   f"{len(result.errors)} problems")
+        for issue in result.errors:
+            click.echo(f"  problem: {issue.where}: {issue.message}", err=True)
+    engine.store.close()
+    if result.errors and not (result.added or result.updated or result.unchanged):
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@click.argument("claim")
+@click.option("--as-of", help="only evidence dated on or before YYYY-MM-DD")
+@click.option("--date-from", help="only evidence dated on or after YYYY-MM-DD")
+@click.option("--date-to", help="only evidence dated on or before YYYY-MM-DD")
+@click.option("--top-k", type=int, help="passages to weigh (1-50)")
+@click.option("--json", "as_json", is_flag=True, help="print the same JSON object as POST /api/verify")
+@click.pass_context
+def ask(ctx: click.Context, claim: str, as_of: str | None, date_from: str | None, date_to: str | None,
+        top_k: int | None, as_json: bool) -> None:
+    """Check CLAIM (or answer a question) against the library."""
+    from bot.chain import InputError
+
+    engine = _open(ctx)
+    try:
+        reply = engine.check(claim, as_of=as_of, date_from=date_from, date_to=date_to, top_k=top_k)
+    except InputError as exc:
+        _fail(str(exc), EXIT_INPUT)
+    if as_json:
+        click.echo(reply.model_dump_json(indent=1))
+        return
+    click.echo(f"{reply.verdict or 'ANSWER'}  (confidence {reply.confidence:.2f})" if reply.kind == "claim"
+               else "ANSWER (question)")
+    click.echo()
+    for i, c in enumerate(reply.citations, 1):
+        click.echo(f"[{i}] {c.stance.upper()}  {c.date or 'undated'}  {c.title}")
+        click.echo(f"    “{c.quote}”")
+        click.echo(f"    said by: {c.attribution}   source: {c.source}   {c.url}")
+    for note in reply.notes:
+        click.echo(f"note: {note}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def reports(ctx: click.Context, as_json: bool) -> None:
+    """List the reports in the library."""
+    engine = _open(ctx, seed=False)
+    rows = engine.store.reports()
+    if as_json:
+        click.echo(json.dumps([r.__dict__ for r in rows], indent=1))
+        return
+    for r in rows:
+        click.echo(f"{r.date or 'undated':10}  {r.id:40}  {r.n_passages:4} passages  {r.title[:70]}")
+    click.echo(f"{len(rows)} reports")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7860, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the chat window (/), the widget (/widget.js), and the API (/api, docs at /docs)."""
+    import uvicorn
+
+    from bot.api import create_app
+
+    engine = _open(ctx, progress=True)
+    click.echo(f"claimcheck: {len(engine.store.reports())} reports; http://{host}:{port}/", err=True)
+    uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
+
+
+@main.command()
+@click.argument("premise")
+@click.argument("claim")
+@click.option("--json", "as_json", is_flag=True, help='print {"entailment": p, "neutral": p, "contradiction": p}')
+@click.pass_context
+def nli(ctx: click.Context, premise: str, claim: str, as_json: bool) -> None:
+    """Score one (evidence, claim) pair with the verifier."""
+    from bot.verifier.nli import load_scorer, nli_probs
+
+    probs = nli_probs(premise, claim, load_scorer(_settings(ctx).verifier))
+    if as_json:
+        click.echo(json.dumps(probs))
+    else:
+        for k, v in probs.items():
+            click.echo(f"{k:14} {v:.3f}")
+
+
+@main.command(name="eval")
+@click.argument("claims", type=click.Path(exists=True, path_type=Path))
+@click.option("--corpus", multiple=True, help="reports to ingest first (paths or URLs); repeat for several")
+@click.option("--scifact", is_flag=True, help="CLAIMS is a SciFact folder (eval_dev_unified.jsonl + corpus.jsonl)")
+@click.option("--use-as-of", is_flag=True, help="pass each claim's as_of as a filter (a second, easier run)")
+@click.option("--limit", type=int, help="first N claims only")
+@click.option("--out", type=click.Path(path_type=Path), help="folder for per-claim JSONL, metrics and PNGs")
+@click.option("--json", "as_json", is_flag=True, help="print the metrics as one JSON object")
+@click.pass_context
+def eval_cmd(ctx: click.Context, claims: Path, corpus: tuple[str, ...], scifact: bool, use_as_of: bool,
+             limit: int | None, out: Path | None, as_json: bool) -> None:
+    """Run labelled claims through the chain and report accuracy, macro-F1, evidence recall and more."""
+    from bot import evaluate
+    from bot.service import ingest as run_ingest
+
+    engine = _open(ctx, seed=False)
+    targets = list(corpus)
+    if scifact:
+        targets.append(str(evaluate.scifact_corpus_jsonl(claims, engine.settings.data_dir / "scifact_corpus.jsonl")))
+        gold = evaluate.scifact_claims(claims)
+    else:
+        gold = evaluate.read_claims(claims)
+    if targets:
+        res = run_ingest(engine, targets, progress=not as_json)
+        if res.errors:
+            click.echo(f"{len(res.errors)} ingest problems, first: {res.errors[0].message}", err=True)
+    gold = gold[:limit] if limit else gold
+    results = list(evaluate.run_claims(engine, gold, use_as_of=use_as_of, progress=not as_json))
+    metrics, rows = evaluate.summarise(engine, results)
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+        with open(out / "claims.jsonl", "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
+        evaluate.plots(rows, metrics, out)
+    if as_json:
+        click.echo(json.dumps(metrics))
+    else:
+        for key in ("n", "accuracy", "macro_f1", "evidence_recall", "citation_precision", "fabricated",
+                    "abstention_rate", "conflicting"):
+            click.echo(f"{key:20} {metrics[key]}")
+        click.echo("confusion (rows gold, columns predicted: SUPPORTS REFUTES NOT_ENOUGH_INFO)")
+        for g, row in metrics["confusion"].items():
+            click.echo(f"  {g:16} " + " ".join(f"{v:4}" for v in row.values()))
+
+
+@main.command(name="train-verifier")
+@click.option("--data", "data_dir", type=click.Path(exists=True, path_type=Path), default=Path("../shared/data"),
+              show_default=True, help="the shared data folder (nli/, scifact/, isw-2022/)")
+@click.option("--library", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="reports to make synthetic pairs from (default: the ISW reports in --data)")
+@click.option("--work", type=click.Path(path_type=Path), default=Path("runs/verifier"), show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), help="where to export the ONNX model (default: --work/model)")
+@click.option("--epochs", default=4.0, show_default=True)
+@click.option("--batch", default=64, show_default=True)
+@click.option("--lr", default=8e-5, show_default=True)
+@click.option("--synth-fraction", default=0.25, show_default=True, help="share of synthetic pairs kept")
+@click.option("--synth-weight", default=0.5, show_default=True)
+@click.option("--limit", type=int, default=0, help="train on the first N pairs only (smoke test)")
+@click.option("--eval-limit", type=int, default=0)
+@click.option("--time-budget", type=float, default=0, help="seconds; shrink the schedule to fit")
+def train_verifier(data_dir: Path, library: tuple[Path, ...], work: Path, out: Path | None, epochs: float,
+                   batch: int, lr: float, synth_fraction: float, synth_weight: float, limit: int, eval_limit: int,
+                   time_budget: float) -> None:
+    """Rebuild the verifier: recipe -> training (progress and ETA) -> held-out scores -> int8 ONNX export."""
+    from bot.verifier import recipe, train
+    from bot.verifier.export import export
+    from index.embeddings import resolve_model_path
+
+    libs = list(library) or [data_dir / "isw-2022" / "reports.jsonl"]
+    click.echo("building the training set ...", err=True)
+    counts = recipe.build(data_dir, libs, work / "data")
+    click.echo(f"{counts['train']} training pairs", err=True)
+    args = train.parser().parse_args([
+        "--data", str(work / "data"), "--base", resolve_model_path(""), "--out", str(work / "trained"),
+        "--epochs", str(epochs), "--batch", str(batch), "--lr", str(lr), "--limit", str(limit),
+        "--eval-limit", str(eval_limit), "--synth-fraction", str(synth_fraction),
+        "--synth-weight", str(synth_weight), "--time-budget", str(time_budget), "--log-every", "20"])
+    result = train.train(args)
+    target = export(work / "trained", out or work / "model")
+    click.echo(json.dumps(result["scores"], indent=1))
+    click.echo(f"exported {target} ({target.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()

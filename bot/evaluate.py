@@ -1,0 +1,230 @@
+"""Evaluation: labelled claims through the same chain the API uses -> accuracy, macro-F1, evidence recall,
+citation precision, fabricated citations, abstention; plus threshold calibration over cached scores.
+
+Claims go in as their text alone, as a user would type them. Labels map SUPPORTED->SUPPORTS, REFUTED->REFUTES,
+everything else->NOT_ENOUGH_INFO; CONFLICTING is also counted on its own.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from bot.chain import Engine
+from bot.verify import CONFLICTING, NOT_ENOUGH, REFUTED, SUPPORTED, Thresholds, decide
+
+GOLD_LABELS = ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")
+VERDICT_TO_LABEL = {SUPPORTED: "SUPPORTS", REFUTED: "REFUTES", NOT_ENOUGH: "NOT_ENOUGH_INFO",
+                    CONFLICTING: "NOT_ENOUGH_INFO"}
+
+
+@dataclass(frozen=True)
+class GoldClaim:
+    id: str
+    claim: str
+    label: str
+    evidence: list[dict]  # [{"date": "YYYY-MM-DD" | None, "quote": str}]
+    as_of: str | None = None
+
+
+def read_claims(path: Path) -> list[GoldClaim]:
+    """claims_dev.jsonl layout: id, claim, label, evidence[{doc_id, date, quote}], as_of."""
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                c = json.loads(line)
+                out.append(GoldClaim(str(c["id"]), c["claim"], c["label"], c.get("evidence") or [], c.get("as_of")))
+    return out
+
+
+def scifact_claims(folder: Path) -> list[GoldClaim]:
+    """SciFact dev in the unified layout; gold evidence = rationale sentences (abstracts are undated)."""
+    out = []
+    with open(folder / "eval_dev_unified.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            c = json.loads(line)
+            ev = [{"date": None, "quote": s, "doc_id": e["doc_id"]} for e in c.get("gold_evidence", [])
+                  for s in e.get("sentences", [])]
+            out.append(GoldClaim(str(c["id"]), c["claim"], c["label"], ev))
+    return out
+
+
+def scifact_corpus_jsonl(folder: Path, out: Path) -> Path:
+    """SciFact abstracts as report JSONL (id scifact-DOC, title, text) for ingest."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder / "corpus.jsonl", encoding="utf-8") as src, open(out, "w", encoding="utf-8") as dst:
+        for line in src:
+            d = json.loads(line)
+            dst.write(json.dumps({"id": f"scifact-{d['doc_id']}", "title": d["title"], "text": " ".join(d["abstract"]),
+                                  "source": "SciFact"}) + "\n")
+    return out
+
+
+# ---------------------------------------------------------------------------- metrics
+def confusion(gold: list[str], pred: list[str]) -> dict[str, dict[str, int]]:
+    return {g: {p: sum(1 for a, b in zip(gold, pred) if a == g and b == p) for p in GOLD_LABELS} for g in GOLD_LABELS}
+
+
+def per_class(gold: list[str], pred: list[str]) -> dict[str, dict[str, float]]:
+    out = {}
+    for c in GOLD_LABELS:
+        tp = sum(1 for a, b in zip(gold, pred) if a == c and b == c)
+        fp = sum(1 for a, b in zip(gold, pred) if a != c and b == c)
+        fn = sum(1 for a, b in zip(gold, pred) if a == c and b != c)
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        out[c] = {"precision": round(p, 4), "recall": round(r, 4),
+                  "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0, "support": tp + fn}
+    return out
+
+
+def macro_f1(gold: list[str], pred: list[str]) -> float:
+    classes = [c for c in GOLD_LABELS if c in gold]
+    pc = per_class(gold, pred)
+    return round(sum(pc[c]["f1"] for c in classes) / max(1, len(classes)), 4)
+
+
+def accuracy(gold: list[str], pred: list[str]) -> float:
+    return round(sum(a == b for a, b in zip(gold, pred)) / max(1, len(gold)), 4)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("’", "'").replace("“", '"').replace("”", '"')).strip().lower()
+
+
+def citation_is_gold(cite: dict, gold: GoldClaim, report_text: str) -> bool:
+    """Gold by date and quote text (report ids differ between datasets and this index)."""
+    body = _norm(report_text)
+    for ev in gold.evidence:
+        if ev.get("date") and cite.get("date") != ev["date"]:
+            continue
+        if _norm(ev["quote"])[:200] in body:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------- running
+@dataclass
+class ClaimResult:
+    gold: GoldClaim
+    reply: dict
+    trace: dict | None = None
+
+
+def run_claims(engine: Engine, claims: Iterable[GoldClaim], use_as_of: bool = False, progress: bool = False,
+               keep_trace: bool = False) -> Iterator[ClaimResult]:
+    items = list(claims)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(items), desc="eval", unit=" claims")
+    for g in items:
+        as_of = g.as_of if use_as_of else None
+        reply = engine.check(g.claim, as_of=as_of).model_dump()
+        trace = engine.trace(g.claim, as_of=as_of) if keep_trace else None
+        if bar is not None:
+            bar.update(1)
+        yield ClaimResult(g, reply, trace)
+    if bar is not None:
+        bar.close()
+
+
+def summarise(engine: Engine, results: list[ClaimResult]) -> tuple[dict, list[dict]]:
+    gold = [r.gold.label for r in results]
+    pred = [VERDICT_TO_LABEL.get(r.reply["verdict"] or NOT_ENOUGH, "NOT_ENOUGH_INFO") for r in results]
+    rows, recall_hits, recall_n, cite_gold, cite_n, fabricated = [], 0, 0, 0, 0, 0
+    for r, p in zip(results, pred):
+        texts = {}
+        gold_flags = []
+        for c in r.reply["citations"]:
+            text = texts.setdefault(c["report_id"], engine.store.report_text(c["report_id"]))
+            if text[c["start"]:c["end"]] != c["quote"]:
+                fabricated += 1
+            gold_flags.append(citation_is_gold(c, r.gold, text) if r.gold.evidence else False)
+        if r.gold.label in ("SUPPORTS", "REFUTES") and r.gold.evidence:
+            recall_n += 1
+            recall_hits += any(gold_flags[:3])
+            cite_n += len(gold_flags)
+            cite_gold += sum(gold_flags)
+        rows.append({"id": r.gold.id, "claim": r.gold.claim, "gold": r.gold.label, "pred": p,
+                     "verdict": r.reply["verdict"], "confidence": r.reply["confidence"], "as_of": r.gold.as_of,
+                     "evidence_hit": any(gold_flags[:3]), "citations": [
+                         {k: c[k] for k in ("report_id", "date", "stance", "score", "quote")} for c in
+                         r.reply["citations"]], "filters": r.reply["filters"], "timings": r.reply["timings"]})
+    verdicts = Counter(r.reply["verdict"] for r in results)
+    metrics = {
+        "n": len(results), "accuracy": accuracy(gold, pred), "macro_f1": macro_f1(gold, pred),
+        "evidence_recall": round(recall_hits / recall_n, 4) if recall_n else None,
+        "citation_precision": round(cite_gold / cite_n, 4) if cite_n else None,
+        "fabricated": fabricated, "abstention_rate": round(verdicts.get(NOT_ENOUGH, 0) / max(1, len(results)), 4),
+        "conflicting": verdicts.get(CONFLICTING, 0), "per_class": per_class(gold, pred),
+        "confusion": confusion(gold, pred),
+    }
+    return metrics, rows
+
+
+def fit_thresholds(claim_traces: list[tuple[str, str, list]], base: Thresholds) -> tuple[Thresholds, float]:
+    """Grid search over decision thresholds on cached candidate scores; returns the best and its accuracy.
+
+    Fitting on a set and reporting on the same set overstates accuracy: callers report a cross-validated figure.
+    """
+    grid = {"entail": [0.4, 0.5, 0.6, 0.7, 0.8], "contradict": [0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+            "min_overlap": [0.2, 0.3, 0.4, 0.5], "min_overlap_refute": [0.3, 0.4, 0.5, 0.6],
+            "third_party_discount": [0.5, 1.0]}
+    best, best_acc = base, -1.0
+    for values in itertools.product(*grid.values()):
+        th = replace(base, **dict(zip(grid.keys(), values)))
+        acc = sum(VERDICT_TO_LABEL[decide(claim, cands, th).verdict] == label
+                  for claim, label, cands in claim_traces) / max(1, len(claim_traces))
+        if acc > best_acc + 1e-9:
+            best, best_acc = th, acc
+    return best, round(best_acc, 4)
+
+
+def plots(rows: list[dict], metrics: dict, out: Path) -> list[Path]:
+    """Confusion-matrix and reliability PNGs (matplotlib is an optional extra)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return []
+    out.mkdir(parents=True, exist_ok=True)
+    fig, ax = plt.subplots(figsize=(4.5, 4))
+    mat = [[metrics["confusion"][g][p] for p in GOLD_LABELS] for g in GOLD_LABELS]
+    ax.imshow(mat, cmap="Blues")
+    for i, j in itertools.product(range(3), range(3)):
+        ax.text(j, i, mat[i][j], ha="center", va="center")
+    ax.set_xticks(range(3), [lbl[:7] for lbl in GOLD_LABELS])
+    ax.set_yticks(range(3), [lbl[:7] for lbl in GOLD_LABELS])
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("gold")
+    ax.set_title(f"accuracy {metrics['accuracy']:.2f}")
+    fig.tight_layout()
+    cm = out / "confusion.png"
+    fig.savefig(cm, dpi=100)
+    plt.close(fig)
+    bins = [[] for _ in range(5)]
+    for r in rows:
+        bins[min(4, int(r["confidence"] * 5))].append(r["gold"] == r["pred"])
+    fig, ax = plt.subplots(figsize=(4.5, 4))
+    xs = [(i + 0.5) / 5 for i in range(5) if bins[i]]
+    ys = [sum(b) / len(b) for b in bins if b]
+    ax.plot([0, 1], [0, 1], "--", color="grey")
+    ax.plot(xs, ys, "o-")
+    ax.set_xlabel("confidence")
+    ax.set_ylabel("accuracy")
+    ax.set_title("reliability")
+    fig.tight_layout()
+    rel = out / "reliability.png"
+    fig.savefig(rel, dpi=100)
+    plt.close(fig)
+    return [cm, rel]
