@@ -10,6 +10,7 @@ import re
 import threading
 import time
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -101,18 +102,31 @@ class Engine:
 
     def check(self, claim: str, as_of: object = None, date_from: object = None, date_to: object = None,
               top_k: int | None = None) -> Reply:
+        return self.chain.invoke(self._request(claim, as_of, date_from, date_to, top_k))
+
+    def _request(self, claim: object, as_of: object, date_from: object, date_to: object,
+                 top_k: int | None) -> Request:
+        """Validate everything a user can type; every problem is an InputError with a message to show."""
         req = Request(clean_claim(claim, self.settings.max_claim_chars), parse_date(as_of, "as_of"),
                       parse_date(date_from, "date_from"), parse_date(date_to, "date_to"), top_k)
         if req.date_from and req.date_to and req.date_from > req.date_to:
             raise InputError("date_from is after date_to")
         if top_k is not None and not 1 <= int(top_k) <= 50:
             raise InputError("top_k: must be between 1 and 50")
-        return self.chain.invoke(req)
+        return req
+
+    def stream_check(self, claim: str, as_of: object = None, date_from: object = None, date_to: object = None,
+                     top_k: int | None = None) -> Iterator[str | Reply]:
+        """The same steps as ``check``, yielding a progress line before each (for the chat), then the Reply."""
+        req = self._request(claim, as_of, date_from, date_to, top_k)
+        yield "Searching the library…"
+        state = self._retrieve(self._prepare(req))
+        yield f"Weighing evidence from {len({h.report_id for h in state['hits']})} reports…"
+        yield self._respond(self._verify(state))
 
     def trace(self, claim: str, **filters: object) -> dict:
         """Everything up to the verdict (filters, hits, scored candidates): for evaluation and calibration."""
-        req = Request(clean_claim(claim, self.settings.max_claim_chars),
-                      *(parse_date(filters.get(k), k) for k in ("as_of", "date_from", "date_to")))
+        req = self._request(claim, filters.get("as_of"), filters.get("date_from"), filters.get("date_to"), None)
         return self._verify(self._retrieve(self._prepare(req)))
 
     # ---------------------------------------------------------------- steps
