@@ -1,0 +1,61 @@
+"""Shared fixtures. Real Chroma (temporary folders), the real MiniLM embedder (loaded once per session), and fakes
+named as fakes where a test is about logic, not models."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SEEDS = ROOT / "seeds"
+
+
+def need_shared_data() -> Path:
+    if not SHARED_DATA.exists():
+        pytest.skip(f"../shared/data is absent ({SHARED_DATA}): this test needs the shared evaluation data")
+    return SHARED_DATA
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class FakeScorer:
+    """A fake NLI scorer: looks the (premise, claim) pair up in a table; unknown pairs are neutral."""
+
+    name = "fake"
+
+    def __init__(self, table: dict[tuple[str, str], Sequence[float]] | None = None) -> None:
+        self.table = table or {}
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        return np.array([self.table.get(p, (0.05, 0.9, 0.05)) for p in pairs], dtype=np.float32)
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from index.embeddings import get_embedder
+
+    return get_embedder()
+
+
+@pytest.fixture
+def store(tmp_path):
+    from index.store import Store
+
+    s = Store(tmp_path / "data")
+    yield s
+    s.close()
+
+
+def report(rid: str, text: str, date: str | None = "2022-06-01", title: str = "", source: str = "test"):
+    from index.report import Report
+
+    return Report(id=rid, title=title or rid, date=date, url=f"https://example.org/{rid}", source=source, text=text)

@@ -1,0 +1,51 @@
+"""Sentence spans, passages and claim dates: the offsets every citation depends on."""
+
+from datetime import date
+
+from bot.dates import parse_claim_dates
+from index.chunking import chunk
+from index.sentences import sentence_spans
+
+TEXT = ("Gen. Valery Gerasimov met U.S. officials on Jan. 5. Russian forces advanced 5 km near Bakhmut.[3] "
+        "Ukrainian forces repelled assaults.\n\nA new paragraph starts here. It has two sentences.")
+
+
+def test_sentence_spans_are_slices_and_respect_abbreviations():
+    spans = sentence_spans(TEXT)
+    sents = [TEXT[a:b] for a, b in spans]
+    assert sents[0] == "Gen. Valery Gerasimov met U.S. officials on Jan. 5."
+    assert sents[1] == "Russian forces advanced 5 km near Bakhmut.[3]"
+    assert len(sents) == 5
+    assert all(s == s.strip() for s in sents)
+
+
+def test_chunks_are_verbatim_whole_sentences_with_overlap():
+    text = " ".join(f"Sentence number {i} says something about town {i}." for i in range(60))
+    passages = chunk("r1", text, max_chars=300)
+    assert len(passages) > 5
+    for p in passages:
+        assert text[p.start:p.end] == p.text
+        assert p.text.endswith(".") and p.text[0].isupper()
+        assert len(p.text) <= 300
+    covered = set()
+    for p in passages:
+        covered.update(range(p.start, p.end))
+    assert max(covered) == len(text) - 1
+    assert passages[1].start < passages[0].end  # one sentence of overlap
+
+
+def test_a_sentence_longer_than_the_limit_is_kept_whole():
+    text = "Short one. " + "word " * 200 + "end. Last one."
+    passages = chunk("r", text, max_chars=100)
+    assert any(len(p.text) > 100 for p in passages)
+    assert all(text[p.start:p.end] == p.text for p in passages)
+
+
+def test_claim_dates():
+    d = parse_claim_dates("As of June 12, 2022, Russian forces had taken full control of Severodonetsk.")
+    assert d.as_of == date(2022, 6, 12)
+    d = parse_claim_dates("The April 2022 missile strike on Kramatorsk killed about a dozen people.")
+    assert d.as_of is None and d.window == (date(2022, 4, 1), date(2022, 4, 30))
+    assert parse_claim_dates("on 9 March 2022 the Kremlin admitted it").window == (date(2022, 3, 9),) * 2
+    assert parse_claim_dates("Russia attacked Ukraine").window is None
+    assert parse_claim_dates("as of February 30, 2022 nothing").as_of is None  # impossible date ignored
