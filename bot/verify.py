@@ -35,6 +35,7 @@ class Thresholds:
     min_overlap: float = 0.25
     min_overlap_refute: float = 0.4
     third_party_discount: float = 0.5
+    conflict: float = 0.75  # both sides must reach this for CONFLICTING; otherwise the stronger side wins
 
     @classmethod
     def load(cls, model_dir: Path = MODEL_DIR) -> Thresholds:
@@ -132,21 +133,27 @@ def decide(claim: str, cands: list[Candidate], th: Thresholds) -> Decision:
     different reports or different speakers."""
     attributed_claim = claim_is_attributed(claim)
 
+    def weight(c: Candidate) -> float:
+        """Reported speech neither supports nor refutes a bare statement of fact as strongly as the report's voice."""
+        return th.third_party_discount if c.attribution.third_party and not attributed_claim else 1.0
+
     def support_of(c: Candidate) -> float:
-        if c.attribution.third_party and not attributed_claim:
-            return c.entail * th.third_party_discount
-        return c.entail
+        return c.entail * weight(c)
+
+    def refute_of(c: Candidate) -> float:
+        return c.contradict * weight(c)
 
     support = sorted([c for c in cands if support_of(c) >= th.entail and c.overlap >= th.min_overlap],
                      key=lambda c: -support_of(c))
-    refute = sorted([c for c in cands if c.contradict >= th.contradict and c.contradict > c.entail
-                     and c.overlap >= th.min_overlap_refute], key=lambda c: -c.contradict)
+    refute = sorted([c for c in cands if refute_of(c) >= th.contradict and c.contradict > c.entail
+                     and c.overlap >= th.min_overlap_refute], key=lambda c: -refute_of(c))
     related = sorted(cands, key=lambda c: (-c.overlap, c.retrieval_rank))
     best_s = support_of(support[0]) if support else 0.0
-    best_r = refute[0].contradict if refute else 0.0
+    best_r = refute_of(refute[0]) if refute else 0.0
     if support and refute:
         s, r = support[0], refute[0]
-        if s.report_id != r.report_id or s.attribution.speaker != r.attribution.speaker:
+        different = s.report_id != r.report_id or s.attribution.speaker != r.attribution.speaker
+        if different and min(best_s, best_r) >= th.conflict:
             return Decision(CONFLICTING, round(min(best_s, best_r), 4), support, refute, related)
         if best_s >= best_r:
             return Decision(SUPPORTED, round(best_s, 4), support, [], related)
@@ -155,5 +162,5 @@ def decide(claim: str, cands: list[Candidate], th: Thresholds) -> Decision:
         return Decision(SUPPORTED, round(best_s, 4), support, [], related)
     if refute:
         return Decision(REFUTED, round(best_r, 4), [], refute, related)
-    top = max((max(support_of(c), c.contradict) for c in cands if c.overlap >= th.min_overlap), default=0.0)
+    top = max((max(support_of(c), refute_of(c)) for c in cands if c.overlap >= th.min_overlap), default=0.0)
     return Decision(NOT_ENOUGH, round(1.0 - top, 4), [], [], related)

@@ -1,0 +1,76 @@
+"""End to end on the seed library with the shipped verifier: verdicts, verbatim quotes, retrieved-only citations."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.chain import Engine, InputError
+from bot.service import open_engine
+from bot.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    e = open_engine(Settings(data_dir=tmp_path_factory.mktemp("seeded")))
+    yield e
+    e.store.close()
+
+
+def test_seeds_are_ingested_on_first_open(engine: Engine):
+    assert [r.date for r in engine.store.reports()] == ["2024-03-24"]
+
+
+def test_isw_islamic_state_claim_is_supported_with_a_verbatim_quote(engine: Engine):
+    reply = engine.check("ISW assessed that Islamic State was most likely behind the Crocus City Hall attack")
+    assert reply.verdict == "SUPPORTED"
+    quotes = [c.quote for c in reply.citations if c.stance == "supports"]
+    assert "ISW believes Islamic State is most likely responsible for the terrorist attack on Crocus City Hall." in quotes
+    for c in reply.citations:
+        assert engine.store.report_text(c.report_id)[c.start:c.end] == c.quote
+        assert c.date == "2024-03-24" and c.attribution
+
+
+def test_ukraine_blame_claim_is_never_supported(engine: Engine):
+    reply = engine.check("ISW blamed Ukraine for the Crocus City Hall attack")
+    assert reply.verdict in ("REFUTED", "NOT_ENOUGH_EVIDENCE")
+
+
+def test_citations_come_only_from_retrieved_passages(engine: Engine):
+    state = engine.trace("Irina Volk said none of the suspects were Russian citizens")
+    spans = [(h.report_id, h.start, h.end) for h in state["hits"]]
+    reply = engine.check("Irina Volk said none of the suspects were Russian citizens")
+    for c in reply.citations:
+        assert any(r == c.report_id and s <= c.start and c.end <= e for r, s, e in spans)
+
+
+def test_questions_get_passages_not_a_verdict(engine: Engine):
+    reply = engine.check("Who does ISW think attacked Crocus City Hall?")
+    assert reply.kind == "question" and reply.verdict is None
+    assert "Islamic State" in reply.citations[0].quote
+
+
+def test_claim_about_a_later_period_than_any_report_is_not_enough_evidence(engine: Engine):
+    reply = engine.check("Islamic State attacked Crocus City Hall again in August 2025")
+    assert reply.verdict == "NOT_ENOUGH_EVIDENCE"
+    assert reply.filters["date_from"] == "2025-08-01"
+
+
+def test_date_filters_exclude_evidence(engine: Engine):
+    reply = engine.check("Islamic State attacked Crocus City Hall", as_of="2023-01-01")
+    assert reply.citations == [] and reply.verdict == "NOT_ENOUGH_EVIDENCE"
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"claim": ""}, "empty"), ({"claim": "   \n\t "}, "empty"), ({"claim": "x" * 5000}, "over the limit"),
+    ({"claim": "?!…"}, "no words"), ({"claim": "ok claim", "as_of": "2022-13-45"}, "not a date"),
+    ({"claim": "ok claim", "date_from": "2023-01-02", "date_to": "2022-01-01"}, "after"),
+    ({"claim": "ok claim", "top_k": 0}, "top_k"), ({"claim": None}, "text"),
+])
+def test_bad_requests_raise_input_errors(engine: Engine, kwargs, message):
+    with pytest.raises(InputError, match=message):
+        engine.check(**kwargs)
+
+
+def test_control_characters_and_mixed_scripts_are_handled(engine: Engine):
+    reply = engine.check("Islamic\x00 State \x07 attacked Крокус City Hall 🎵")
+    assert "\x00" not in reply.claim and reply.kind == "claim"

@@ -1,0 +1,88 @@
+"""Aggregation rules and attribution, with a fake NLI scorer: the verdict logic itself, independent of the model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.attribution import attribute, claim_is_attributed
+from bot.verify import (CONFLICTING, NOT_ENOUGH, REFUTED, SUPPORTED, Thresholds, candidates, decide, overlap,
+                        content_words, score)
+from tests.conftest import FakeScorer
+
+CLAIM = "Russian forces captured Berdyansk on February 26."
+S_OK = "Russian forces captured Berdyansk on February 26."
+S_NO = "Russian forces failed to capture Berdyansk on February 26."
+S_CLAIMED = "Russian sources claimed Russian forces captured Berdyansk on February 26."
+
+
+def cands_for(sentences: list[tuple[str, str]], table: dict) -> list:
+    passages = [(f"{rid}:0-{len(s)}", rid, 0, s, "ISW") for rid, s in sentences]
+    cs = [c for c in candidates(CLAIM, passages) if c.start == 0]
+    score(CLAIM, cs, FakeScorer(table))
+    return cs
+
+
+def test_supported_refuted_and_not_enough():
+    th = Thresholds()
+    assert decide(CLAIM, cands_for([("a", S_OK)], {(S_OK, CLAIM): (0.9, 0.05, 0.05)}), th).verdict == SUPPORTED
+    assert decide(CLAIM, cands_for([("a", S_NO)], {(S_NO, CLAIM): (0.05, 0.05, 0.9)}), th).verdict == REFUTED
+    assert decide(CLAIM, cands_for([("a", S_OK)], {}), th).verdict == NOT_ENOUGH
+    assert decide(CLAIM, [], th).verdict == NOT_ENOUGH
+
+
+def test_conflicting_needs_different_reports_or_speakers():
+    th = Thresholds()
+    table = {(S_OK, CLAIM): (0.9, 0.05, 0.05), (S_NO, CLAIM): (0.05, 0.05, 0.9)}
+    assert decide(CLAIM, cands_for([("a", S_OK), ("b", S_NO)], table), th).verdict == CONFLICTING
+    weak = {(S_OK, CLAIM): (0.9, 0.05, 0.05), (S_NO, CLAIM): (0.3, 0.1, 0.6)}
+    assert decide(CLAIM, cands_for([("a", S_OK), ("b", S_NO)], weak), th).verdict == SUPPORTED  # stronger side wins
+    same = decide(CLAIM, cands_for([("a", S_OK), ("a", S_NO)], table), th)
+    assert same.verdict in (SUPPORTED, REFUTED)
+
+
+def test_reported_speech_does_not_support_a_bare_fact():
+    th = Thresholds()
+    d = decide(CLAIM, cands_for([("a", S_CLAIMED)], {(S_CLAIMED, CLAIM): (0.9, 0.05, 0.05)}), th)
+    assert d.verdict == NOT_ENOUGH
+    attributed = "Russian sources claimed that Russian forces captured Berdyansk on February 26."
+    passages = [("a:0", "a", 0, S_CLAIMED, "ISW")]
+    cs = [c for c in candidates(attributed, passages)]
+    score(attributed, cs, FakeScorer({(S_CLAIMED, attributed): (0.9, 0.05, 0.05)}))
+    assert decide(attributed, cs, th).verdict == SUPPORTED
+
+
+def test_unrelated_contradiction_is_ignored():
+    th = Thresholds()
+    unrelated = "The weather in Lviv was cold and wet."
+    cs = cands_for([("a", unrelated)], {(unrelated, CLAIM): (0.0, 0.0, 1.0)})
+    assert decide(CLAIM, cs, th).verdict == NOT_ENOUGH
+
+
+def test_candidates_carry_report_offsets_and_pairs():
+    text = "Intro sentence here. Russian forces captured Berdyansk on February 26. Then more happened."
+    cs = candidates(CLAIM, [("p", "r", 100, text, "ISW")])
+    best = cs[0]
+    assert best.text == "Russian forces captured Berdyansk on February 26."
+    assert (best.start, best.end) == (100 + text.index(best.text), 100 + text.index(best.text) + len(best.text))
+    assert any(" Then more" in c.text for c in cs)  # adjacent pairs are candidates too
+
+
+def test_overlap_and_words():
+    assert content_words("The forces of Russia") == {"forces", "russia"}
+    assert overlap(content_words("Russia captured Kherson"), "Russian troops capture Kherson city") == 1.0
+
+
+def test_attribution():
+    assert attribute("Russian sources claimed that all the detainees were Tajik.", "ISW").speaker == "Russian sources"
+    a = attribute("ISW believes Islamic State is most likely responsible.", "ISW")
+    assert a.speaker == "ISW" and not a.third_party
+    own = attribute("Russian forces captured Berdyansk on February 26.", "ISW")
+    assert own.speaker == "ISW" and not own.third_party
+    assert attribute("Kyiv was shelled, according to Ukrainian officials.", "ISW").third_party
+    assert claim_is_attributed("Shoigu claimed the movement has 1.25 million members")
+    assert not claim_is_attributed("Russian forces captured Berdyansk")
+
+
+def test_fake_scorer_shapes():
+    out = FakeScorer().score([("a", "b"), ("c", "d")])
+    assert out.shape == (2, 3) and np.allclose(out.sum(1), 1.0)
