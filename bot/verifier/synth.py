@@ -143,7 +143,7 @@ def clean(sentence: str) -> str:
 
 def cut_clause(s: str, rng: random.Random) -> str | None:
     """Keep the main clause: a report's trailing ", indicating that..." is not needed for the claim to hold."""
-    cuts = [s.find(c) for c in _CUT_AT if s.find(c) > 40]
+    cuts = [s.find(c) for c in _CUT_AT if s.find(c) >= 25]
     if not cuts:
         return None
     return s[: rng.choice(cuts)].rstrip(" ,;") + "."

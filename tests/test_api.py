@@ -1,0 +1,152 @@
+"""The HTTP API over real HTTP (uvicorn on a free loopback port): validation, auth, limits, ingest, consistency."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+import pytest
+import uvicorn
+
+from bot.api import create_app
+from bot.service import open_engine
+from bot.settings import Settings
+from tests.conftest import free_port
+
+TOKEN = "s3cret-token-for-tests"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ingest-root")
+    (root / "ok.txt").write_text("date 2022-07-03\nRussian forces seized the remaining territory between Lysychansk "
+                                 "and the Luhansk Oblast border on July 3.")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("api-data"), ingest_token=TOKEN, ingest_roots=[root],
+                        rate_limit_per_minute=1000, allowed_origins=["http://allowed.test"], max_upload_bytes=200_000)
+    engine = open_engine(settings)
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(engine, with_ui=False), host="127.0.0.1", port=port,
+                                        log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}", root, engine
+    srv.should_exit = True
+    thread.join(timeout=10)
+    engine.store.close()
+
+
+def test_verify_and_health(server):
+    base, _, _ = server
+    r = httpx.post(f"{base}/api/verify", json={"claim": "ISW assessed that Islamic State was most likely behind the "
+                                                         "Crocus City Hall attack"}, timeout=60)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["verdict"] == "SUPPORTED" and body["citations"]
+    assert set(body["citations"][0]) >= {"report_id", "title", "date", "url", "source", "quote", "start", "end",
+                                         "score", "stance", "attribution"}
+    assert {"embed_ms", "search_ms", "verify_ms", "total_ms"} <= set(body["timings"])
+    h = httpx.get(f"{base}/api/health").json()
+    assert h["status"] == "ok" and h["reports"] >= 1
+    assert httpx.get(f"{base}/openapi.json").json()["paths"]["/api/verify"]
+
+
+@pytest.mark.parametrize(("payload", "status", "text"), [
+    ({"claim": ""}, 422, "empty"), ({"claim": "x" * 2000}, 422, "over the limit"),
+    ({"claim": "Kyiv", "as_of": "yesterday"}, 422, "not a date"),
+    ({"claim": "Kyiv", "date_from": "2023-01-01", "date_to": "2022-01-01"}, 422, "after"),
+    ({"claim": "Kyiv", "top_k": 999}, 422, "top_k"), ({}, 422, "claim"), ({"claim": 12}, 422, ""),
+])
+def test_verify_validation(server, payload, status, text):
+    base, _, _ = server
+    r = httpx.post(f"{base}/api/verify", json=payload, timeout=30)
+    assert r.status_code == status
+    assert text in str(r.json()["detail"])
+    assert "Traceback" not in r.text
+
+
+def test_verify_body_limit_and_bad_json(server):
+    base, _, _ = server
+    r = httpx.post(f"{base}/api/verify", content=b'{"claim": "' + b"a" * 100_000 + b'"}',
+                   headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    r = httpx.post(f"{base}/api/verify", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422
+
+
+def test_ingest_needs_the_token(server):
+    base, _, _ = server
+    assert httpx.post(f"{base}/api/reports", data={"url": "https://example.org"}).status_code == 401
+    bad = {"Authorization": "Bearer wrong"}
+    assert httpx.post(f"{base}/api/reports", data={"url": "https://example.org"}, headers=bad).status_code == 401
+
+
+def test_upload_ingest_and_listing(server):
+    base, _, engine = server
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    files = {"files": ("kherson.md", b"---\ntitle: Kherson\ndate: 2022-11-11\n---\nUkrainian forces liberated "
+                                     b"Kherson City on November 11.", "text/markdown")}
+    r = httpx.post(f"{base}/api/reports", files=files, headers=auth, timeout=60)
+    assert r.status_code == 200 and r.json()["added"] == ["kherson"]
+    assert "kherson" in [x["id"] for x in httpx.get(f"{base}/api/reports").json()]
+    before = engine.store.counts()
+    bad = {"files": ("evil.txt", b"\x00\x01\x02" * 50, "text/plain")}
+    r = httpx.post(f"{base}/api/reports", files=bad, headers=auth)
+    assert r.status_code == 422 and "binary" in r.text
+    big = {"files": ("big.txt", b"a" * 300_000, "text/plain")}
+    assert httpx.post(f"{base}/api/reports", files=big, headers=auth).status_code == 413
+    assert engine.store.counts() == before  # what failed changed nothing
+
+
+def test_path_ingest_is_confined_to_the_roots(server):
+    base, root, _ = server
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert httpx.post(f"{base}/api/reports", data={"path": str(root / "ok.txt")}, headers=auth,
+                      timeout=60).status_code == 200
+    for path in [str(root / ".." / "etc"), "/etc/passwd", str(root) + "/../../"]:
+        assert httpx.post(f"{base}/api/reports", data={"path": path}, headers=auth).status_code == 403
+
+
+def test_url_ingest_refuses_private_addresses(server):
+    base, _, _ = server
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    r = httpx.post(f"{base}/api/reports", data={"url": "http://127.0.0.1:1/secret"}, headers=auth)
+    assert r.status_code == 422 and "private or local" in r.text
+    r = httpx.post(f"{base}/api/reports", data={"url": "file:///etc/passwd"}, headers=auth)
+    assert r.status_code == 422
+
+
+def test_cors_and_frame_ancestors(server):
+    base, _, _ = server
+    ok = httpx.options(f"{base}/api/verify", headers={"Origin": "http://allowed.test",
+                                                      "Access-Control-Request-Method": "POST"})
+    assert ok.headers.get("access-control-allow-origin") == "http://allowed.test"
+    no = httpx.options(f"{base}/api/verify", headers={"Origin": "http://evil.test",
+                                                      "Access-Control-Request-Method": "POST"})
+    assert no.headers.get("access-control-allow-origin") is None
+    csp = httpx.get(f"{base}/api/health").headers["content-security-policy"]
+    assert csp == "frame-ancestors 'self'"
+
+
+def test_rate_limit(tmp_path):
+    from bot.api import RateLimiter
+
+    limiter = RateLimiter(3)
+    assert [limiter.allow("a") for _ in range(4)] == [True, True, True, False]
+    assert limiter.allow("b") and RateLimiter(0).allow("a")
+
+
+def test_concurrent_requests_all_answer(server):
+    base, _, _ = server
+    import concurrent.futures as cf
+
+    claims = ["Islamic State attacked Crocus City Hall", "Russian sources said the detainees were Tajik",
+              "Who is Irina Volk?", "Putin signed a law on 23 March"] * 4
+    with cf.ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda c: httpx.post(f"{base}/api/verify", json={"claim": c}, timeout=120).status_code,
+                              claims))
+    assert codes == [200] * len(claims)

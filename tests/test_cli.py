@@ -1,0 +1,68 @@
+"""The console script as a user runs it: real processes, exit codes, JSON shapes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def run(*args: str, data_dir=None) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "bot.cli"]
+    if data_dir is not None:
+        cmd += ["--data-dir", str(data_dir)]
+    return subprocess.run([*cmd, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("cli-data")
+
+
+def test_ask_json_on_the_seeds(data_dir):
+    p = run("ask", "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack", "--json",
+            data_dir=data_dir)
+    assert p.returncode == 0, p.stderr
+    reply = json.loads(p.stdout)
+    assert reply["verdict"] == "SUPPORTED"
+    assert any(c["stance"] == "supports" and "Islamic State" in c["quote"] for c in reply["citations"])
+    p = run("ask", "ISW blamed Ukraine for the Crocus City Hall attack", "--json", data_dir=data_dir)
+    assert json.loads(p.stdout)["verdict"] != "SUPPORTED"
+
+
+def test_ask_text_output_and_reports(data_dir):
+    p = run("ask", "Russian sources claimed the detainees were Tajik nationals", data_dir=data_dir)
+    assert p.returncode == 0 and "said by:" in p.stdout
+    p = run("reports", data_dir=data_dir)
+    assert "2024-03-24" in p.stdout and "1 reports" in p.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [(("ask", ""), "empty"), (("ask", "x" * 3000), "over the limit"),
+                                               (("ask", "Kyiv", "--as-of", "2022-02-30"), "not a date")])
+def test_bad_input_exit_code_and_message(data_dir, args, message):
+    p = run(*args, data_dir=data_dir)
+    assert p.returncode == 2 and message in p.stderr and "Traceback" not in p.stderr
+
+
+def test_ingest_reports_problems_and_keeps_good_files(tmp_path):
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "good.txt").write_text("date 2022-05-09\nPutin gave a Victory Day speech in Moscow on May 9.")
+    (lib / "bad.txt").write_bytes(b"\xff\xfe\x00\x00binary")
+    p = run("ingest", "--json", str(lib), data_dir=tmp_path / "d")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["added"] == ["good"] and len(out["errors"]) == 1
+    p = run("ingest", str(tmp_path / "missing.txt"), data_dir=tmp_path / "d")
+    assert p.returncode == 1 and "no such file" in p.stderr
+
+
+def test_nli_json_schema():
+    p = run("nli", "Russian forces captured Kherson on March 2.", "Russian forces captured Kherson.", "--json")
+    probs = json.loads(p.stdout)
+    assert set(probs) == {"entailment", "neutral", "contradiction"}
+    assert abs(sum(probs.values()) - 1) < 1e-4

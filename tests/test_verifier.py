@@ -1,0 +1,131 @@
+"""The shipped verifier, the scorer interface, the synthetic generator's transformations, and a tiny training run."""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from bot.verifier import synth
+from bot.verifier.nli import MODEL_DIR, LABELS, load_scorer, nli_probs
+from tests.conftest import ROOT, need_shared_data
+
+CLEAR = [
+    ("A man is playing a guitar on stage.", "A man is playing an instrument.", "entailment"),
+    ("A man is playing a guitar on stage.", "Nobody is playing an instrument.", "contradiction"),
+    ("A man is playing a guitar on stage.", "The man is a famous singer.", "neutral"),
+    ("Russian forces captured Kherson on March 2.", "Russian forces captured Kherson.", "entailment"),
+    ("Russian forces captured Kherson on March 2.", "Russian forces failed to capture Kherson.", "contradiction"),
+    ("Two children are swimming in a lake.", "Two kids are in the water.", "entailment"),
+    ("Two children are swimming in a lake.", "The children are sleeping in bed.", "contradiction"),
+]
+
+
+def test_shipped_model_is_small_and_loads_offline():
+    assert (MODEL_DIR / "verifier.onnx").stat().st_size < 50_000_000
+    scorer = load_scorer()
+    assert scorer is load_scorer()  # loaded once per process
+
+
+def test_shipped_model_labels_clear_pairs():
+    probs = load_scorer().score([(p, h) for p, h, _ in CLEAR])
+    assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-4)
+    assert [LABELS[i] for i in probs.argmax(axis=1)] == [label for _, _, label in CLEAR]
+
+
+def test_nli_probs_schema():
+    out = nli_probs("Russian forces captured Kherson on March 2.", "Russian forces captured Kherson.")
+    assert list(out) == ["entailment", "neutral", "contradiction"] and abs(sum(out.values()) - 1) < 1e-4
+
+
+def test_any_hf_cross_encoder_by_path(tmp_path):
+    """A tiny BERT classifier built and saved here stands in for a Hugging Face NLI model."""
+    transformers = pytest.importorskip("transformers")
+    from index.embeddings import resolve_model_path
+
+    config = transformers.BertConfig(vocab_size=30522, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                                     intermediate_size=64, num_labels=3,
+                                     id2label={0: "CONTRADICTION", 1: "ENTAILMENT", 2: "NEUTRAL"},
+                                     label2id={"CONTRADICTION": 0, "ENTAILMENT": 1, "NEUTRAL": 2})
+    transformers.BertForSequenceClassification(config).save_pretrained(tmp_path / "tiny")
+    transformers.AutoTokenizer.from_pretrained(resolve_model_path("")).save_pretrained(tmp_path / "tiny")
+    scorer = load_scorer(str(tmp_path / "tiny"))
+    assert scorer.name.startswith("hf:") and scorer._perm == [1, 2, 0]
+    out = scorer.score([("a premise", "a claim"), ("another", "one")])
+    assert out.shape == (2, 3) and np.allclose(out.sum(axis=1), 1.0, atol=1e-5)
+
+
+RNG = random.Random(3)
+
+
+@pytest.mark.parametrize(("op", "sentence", "expected"), [
+    (synth.negate, "Russian forces are advancing on Bakhmut.", "Russian forces are not advancing on Bakhmut."),
+    (synth.assert_negated, "Russian forces were unable to secure the Boryspil airport.",
+     "Russian forces secured the Boryspil airport."),
+    (synth.assert_negated, "Russian forces have yet to establish full control of the city.",
+     "Russian forces established full control of the city."),
+    (synth.swap_nationality, "Russian sources claimed all the detainees were Tajik nationals.", "Tajik"),
+    (synth.change_date, "Russian forces captured Berdyansk on February 26.", "February 26"),
+    (synth.change_number, "The strike killed at least 50 civilians.", "50"),
+    (synth.swap_place, "Russian forces shelled Kharkiv overnight.", "Kharkiv"),
+])
+def test_contradiction_transformations_change_the_fact(op, sentence, expected):
+    out = op(sentence, RNG)
+    assert out and out != sentence
+    if expected.endswith("."):
+        assert out == expected
+    else:
+        assert not re.search(rf"\b{expected}\b", out)  # the fact named by `expected` was changed
+
+
+@pytest.mark.parametrize(("op", "sentence", "must_keep"), [
+    (synth.cut_clause, "Russian forces captured Izyum on April 1, indicating that the offensive continues.",
+     "Russian forces captured Izyum on April 1."),
+    (synth.drop_parentheses, "The Ministry of Defense (MoD) ordered a withdrawal.", "The Ministry of Defense ordered"),
+    (synth.front_date, "Ukrainian authorities shut down the last reactor on September 11.", "On September 11, "),
+    (synth.reformat_number, "Russian forces advanced 70km west of Mariupol.", "70 k"),
+])
+def test_paraphrase_transformations_keep_the_fact(op, sentence, must_keep):
+    out = op(sentence, random.Random(0))
+    assert out and must_keep in out
+
+
+def test_attribution_strip_makes_a_neutral_claim():
+    out = synth.strip_attribution("Russian sources claimed that Ukrainian forces shelled the plant.", RNG)
+    assert out == "Ukrainian forces shelled the plant."
+    assert synth.strip_attribution("ISW assessed that Russian forces will stall.", RNG) is None
+
+
+def test_generator_is_balanced_and_deterministic():
+    src = [synth.Source([
+        "Russian forces captured Berdyansk, 70km west of Mariupol, early on February 26.",
+        "Ukrainian forces repelled Russian assaults near Kharkiv City on February 26.",
+        "Russian sources claimed that Ukrainian forces shelled residential areas of Donetsk City.",
+        "Russian forces were unable to secure the Boryspil airport southeast of Kyiv.",
+    ] * 3, 2022, 2)]
+    a, b = list(synth.generate(src, seed=5)), list(synth.generate(src, seed=5))
+    assert a == b
+    labels = {p.label for p in a}
+    assert labels == {"entailment", "neutral", "contradiction"}
+
+
+def test_train_verifier_end_to_end_on_a_tiny_slice(tmp_path):
+    pytest.importorskip("transformers")
+    data = need_shared_data()
+    lib = tmp_path / "lib.jsonl"
+    lib.write_text('{"id": "r", "date": "2022-03-01", "text": "Russian forces captured Berdyansk on February 26. '
+                   'Ukrainian forces repelled assaults near Kharkiv on March 1. Russian sources claimed that '
+                   'Ukrainian forces shelled Donetsk City."}\n')
+    p = subprocess.run([sys.executable, "-m", "bot.cli", "train-verifier", "--data", str(data), "--library", str(lib),
+                        "--work", str(tmp_path / "work"), "--limit", "48", "--eval-limit", "40", "--epochs", "1",
+                        "--batch", "16"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert "eta" in p.stderr  # progress with ETA
+    model = tmp_path / "work" / "model"
+    assert (model / "verifier.onnx").exists()
+    scorer = load_scorer(str(model))
+    assert scorer.score([("a", "b")]).shape == (1, 3)
