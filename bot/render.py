@@ -76,5 +76,5 @@ def sources_html(reply: Reply) -> str:
 
 
 def chat_text(reply: Reply) -> str:
-    """The chat bubble: plain text (Markdown rendering is off), quotes attributed and dated."""
-    return reply.answer
+    """The chat bubble: the answer with every character of report text escaped (the Chatbot renders HTML)."""
+    return escape(reply.answer).replace("\n", "<br>")
