@@ -29,7 +29,8 @@ class Citation(BaseModel):
 class Reply(BaseModel):
     claim: str
     kind: str = Field(description="claim | question")
-    verdict: str | None = Field(description="SUPPORTED | REFUTED | CONFLICTING | NOT_ENOUGH_EVIDENCE; null for a question")
+    verdict: str | None = Field(
+        description="SUPPORTED | REFUTED | CONFLICTING | NOT_ENOUGH_EVIDENCE; null for a question")
     confidence: float
     answer: str
     citations: list[Citation]
@@ -65,7 +66,9 @@ def citations_for(decision: Decision | None, related: list[Candidate], kind: str
 
 
 def _nested(a: Candidate, b: Candidate) -> bool:
-    return a.report_id == b.report_id and (a.start >= b.start and a.end <= b.end or b.start >= a.start and b.end <= a.end)
+    if a.report_id != b.report_id:
+        return False
+    return (a.start >= b.start and a.end <= b.end) or (b.start >= a.start and b.end <= a.end)
 
 
 def answer_text(kind: str, verdict: str | None, confidence: float, cites: list[Citation]) -> str:

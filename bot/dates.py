@@ -15,7 +15,8 @@ from datetime import date
 MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                       "september", "october", "november", "december"], 1)}
 _M = "(" + "|".join(MONTHS) + r")"
-_AS_OF = re.compile(rf"\bas of\s+(?:{_M}\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+{_M}\s+(\d{{4}})|(\d{{4}})-(\d\d)-(\d\d))",
+_AS_OF = re.compile(rf"\bas of\s+(?:{_M}\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+{_M}\s+(\d{{4}})"
+                    r"|(\d{4})-(\d\d)-(\d\d))",
                     re.I)
 _FULL = [re.compile(rf"\b{_M}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),   # March 9, 2022
          re.compile(rf"\b(\d{{1,2}})\s+{_M}\s+(\d{{4}})\b", re.I),                   # 9 March 2022

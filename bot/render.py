@@ -29,7 +29,8 @@ def badge(reply: Reply) -> str:
 def citation_html(i: int, c: Citation) -> str:
     url = safe_url(c.url)
     title = escape(c.title or c.report_id)
-    link = f'<a href="{escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{title}</a>' if url else title
+    href = escape(url, quote=True)
+    link = f'<a href="{href}" target="_blank" rel="noopener noreferrer">{title}</a>' if url else title
     before, after = "", ""
     if c.context and c.quote in c.context:
         k = c.context.index(c.quote)

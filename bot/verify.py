@@ -20,9 +20,13 @@ from bot.verifier.nli import MODEL_DIR, NLIScorer
 from index.sentences import sentence_spans
 
 SUPPORTED, REFUTED, CONFLICTING, NOT_ENOUGH = "SUPPORTED", "REFUTED", "CONFLICTING", "NOT_ENOUGH_EVIDENCE"
-_STOP = set("""a an the of in on at to for from by with and or but not no is are was were be been being has have had
-do does did as that this these those it its their there than then into over under about after before during which
-who whom whose what when where why how all any some such also very more most other s""".split())
+_STOP_TEXT = """
+a an the of in on at to for from by with and or but not no is are was were be been being has have
+had do does did as that this these those it its their there than then into over under about after
+before during which who whom whose what when where why how all any some such also very more most
+other s
+"""
+_STOP = set(_STOP_TEXT.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*")
 
 
@@ -106,7 +110,7 @@ def candidates(claim: str, passages: list[tuple[str, str, int, str, str]], max_s
             out.append(Candidate(pid, rid, base + a, base + b, sent, overlap(words, sent), attribute(sent, source),
                                  rank))
             if i + 1 < len(spans):
-                a2, b2 = spans[i + 1]
+                _, b2 = spans[i + 1]
                 pair = text[a:b2]
                 out.append(Candidate(pid, rid, base + a, base + b2, pair, overlap(words, pair) - 0.05,
                                      attribute(sent, source), rank))

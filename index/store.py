@@ -95,7 +95,7 @@ class Store:
 
     # ------------------------------------------------------------------ opening
     def _acquire_lock(self):
-        fh = open(self.data_dir / ".lock", "a+")
+        fh = open(self.data_dir / ".lock", "a+")  # noqa: SIM115 - held open for the life of the Store
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

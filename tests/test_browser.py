@@ -65,7 +65,7 @@ def site(tmp_path_factory):
                                            f"</body></html>")
     env = dict(os.environ, CLAIMCHECK_DATA_DIR=str(tmp / "data"), CLAIMCHECK_SEEDS_DIR=str(library),
                CLAIMCHECK_ALLOWED_ORIGINS=json.dumps([allowed]), CLAIMCHECK_FEEDBACK=str(tmp))
-    log = open(tmp / "serve.log", "w")
+    log = open(tmp / "serve.log", "w")  # noqa: SIM115 - the server writes to it until teardown
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     for _ in range(300):

@@ -24,7 +24,8 @@ def test_isw_islamic_state_claim_is_supported_with_a_verbatim_quote(engine: Engi
     reply = engine.check("ISW assessed that Islamic State was most likely behind the Crocus City Hall attack")
     assert reply.verdict == "SUPPORTED"
     quotes = [c.quote for c in reply.citations if c.stance == "supports"]
-    assert "ISW believes Islamic State is most likely responsible for the terrorist attack on Crocus City Hall." in quotes
+    expected = "ISW believes Islamic State is most likely responsible for the terrorist attack on Crocus City Hall."
+    assert expected in quotes
     for c in reply.citations:
         assert engine.store.report_text(c.report_id)[c.start:c.end] == c.quote
         assert c.date == "2024-03-24" and c.attribution

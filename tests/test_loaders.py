@@ -23,7 +23,8 @@ def test_seed_report_header_is_parsed():
 
 def test_markdown_front_matter(tmp_path):
     f = tmp_path / "note.md"
-    f.write_text("---\ntitle: A note\ndate: 2022-05-01\nurl: https://example.org/n\nsource: Reuters\n---\nBody text here.")
+    f.write_text("---\ntitle: A note\ndate: 2022-05-01\nurl: https://example.org/n\nsource: Reuters\n---\n"
+                 "Body text here.")
     (r,) = list(load(str(f)))
     assert (r.title, r.date, r.url, r.source, r.text) == ("A note", "2022-05-01", "https://example.org/n", "Reuters",
                                                           "Body text here.")
@@ -67,7 +68,8 @@ def test_isw_jsonl_loads_as_it_is():
 def test_jsonl_bad_lines_are_reported_with_line_numbers(tmp_path):
     f = tmp_path / "mixed.jsonl"
     f.write_text("\n".join([json.dumps({"id": "a", "text": "Good one."}), "{not json", json.dumps([1, 2]),
-                            json.dumps({"id": "b"}), json.dumps({"id": "c", "text": "Good two.", "date": "2022-01-02"})]))
+                            json.dumps({"id": "b"}),
+                            json.dumps({"id": "c", "text": "Good two.", "date": "2022-01-02"})]))
     issues: list[LoadIssue] = []
     reports = list(load(str(f), issues=issues))
     assert [r.id for r in reports] == ["a", "c"]
@@ -130,7 +132,7 @@ def test_ssrf_refused(url):
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server API
+    def do_GET(self):
         if self.path == "/loop":
             self.send_response(302)
             self.send_header("Location", "/loop")

@@ -108,9 +108,8 @@ def test_a_second_process_gets_a_clear_in_use_error(tmp_path):
                               cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert time.time() - t0 < 30
         assert proc.returncode != 0 and "is in use by another claimcheck process" in proc.stderr
-    with pytest.raises(DataDirInUse):
-        with Store(data):
-            Store(data)
+    with pytest.raises(DataDirInUse), Store(data):
+        Store(data)
 
 
 def test_corrupt_catalog_names_the_folder(tmp_path):

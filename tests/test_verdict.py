@@ -5,8 +5,18 @@ from __future__ import annotations
 import numpy as np
 
 from bot.attribution import attribute, claim_is_attributed
-from bot.verify import (CONFLICTING, NOT_ENOUGH, REFUTED, SUPPORTED, Thresholds, candidates, decide, overlap,
-                        content_words, score)
+from bot.verify import (
+    CONFLICTING,
+    NOT_ENOUGH,
+    REFUTED,
+    SUPPORTED,
+    Thresholds,
+    candidates,
+    content_words,
+    decide,
+    overlap,
+    score,
+)
 from tests.conftest import FakeScorer
 
 CLAIM = "Russian forces captured Berdyansk on February 26."

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from bot.verifier import synth
-from bot.verifier.nli import MODEL_DIR, LABELS, load_scorer, nli_probs
+from bot.verifier.nli import LABELS, MODEL_DIR, load_scorer, nli_probs
 from tests.conftest import ROOT, need_shared_data
 
 CLEAR = [

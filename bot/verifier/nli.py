@@ -72,7 +72,8 @@ class OnnxScorer:
             for row, i in enumerate(idx):
                 n = len(encs[i].ids)
                 ids[row, :n], types[row, :n], mask[row, :n] = encs[i].ids, encs[i].type_ids, 1
-            logits = self.session.run(["logits"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+            logits = self.session.run(["logits"], feeds)[0]
             out[idx] = _softmax(logits.astype(np.float32))[:, self._perm]
         return out
 

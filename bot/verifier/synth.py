@@ -401,7 +401,8 @@ def use_antonym(s: str, rng: random.Random) -> str | None:
 
 
 CONTRADICTIONS: list[Callable[[str, random.Random], str | None]] = [
-    assert_negated, swap_nationality, negate, swap_actor, change_number, change_date, swap_place, swap_person, use_antonym,
+    assert_negated, swap_nationality, negate, swap_actor, change_number, change_date, swap_place, swap_person,
+    use_antonym,
 ]
 
 

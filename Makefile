@@ -1,0 +1,33 @@
+# Benchmarks and evaluations (figures go to BENCHMARKS.md). Needs ../shared/data. ISW index: runs/isw, SciFact: runs/scifact.
+PY ?= python
+ISW ?= runs/isw
+SCI ?= runs/scifact
+
+.PHONY: bench isw-index eval-isw eval-scifact speed scifact-retrieval verifier-speed test slow
+
+isw-index:
+	claimcheck --data-dir $(ISW) ingest --quiet seeds ../shared/data/isw-2022/reports.jsonl
+
+eval-isw: isw-index
+	claimcheck --data-dir $(ISW) eval ../shared/data/isw-2022/claims_dev.jsonl --out runs/eval-isw
+	claimcheck --data-dir $(ISW) eval ../shared/data/isw-2022/claims_dev.jsonl --use-as-of --out runs/eval-isw-asof
+
+eval-scifact:
+	claimcheck --data-dir $(SCI) eval ../shared/data/scifact --scifact --out runs/eval-scifact
+
+speed: isw-index
+	$(PY) -m benchmarks.speed --data-dir $(ISW)
+
+scifact-retrieval:
+	$(PY) -m benchmarks.scifact --data-dir $(SCI)
+
+verifier-speed:
+	$(PY) -m benchmarks.verifier_speed
+
+bench: eval-isw speed scifact-retrieval eval-scifact verifier-speed
+
+test:
+	$(PY) -m pytest
+
+slow:
+	$(PY) -m pytest -m slow

@@ -1,0 +1,44 @@
+"""Helpers shared by the benchmark scripts: where the shared data is, percentiles, a JSON result line."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import sys
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def need_shared() -> Path:
+    if not SHARED.exists():
+        sys.exit(f"../shared/data is absent ({SHARED}): this benchmark needs it")
+    return SHARED
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def emit(name: str, result: dict) -> None:
+    """Print one JSON line with the machine facts every figure in BENCHMARKS.md carries."""
+    result = {"benchmark": name, "date": date.today().isoformat(), "cores": os.cpu_count(),
+              "python": platform.python_version(), **result}
+    print(json.dumps(result, indent=1))
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def mean(values: list[float]) -> float:
+    return round(statistics.fmean(values), 2) if values else float("nan")
