@@ -38,6 +38,8 @@ class Reply(BaseModel):
     notes: list[str] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict, description="milliseconds per stage")
     model: dict[str, str] = Field(default_factory=dict)
+    answer_source: str = Field("extractive", description="extractive | llm (validated)")
+    subclaims: list[dict] = Field(default_factory=list, description="atomic claims and their verdicts (LLM path)")
 
 
 LABEL_TEXT = {SUPPORTED: "Supported", REFUTED: "Refuted", CONFLICTING: "Conflicting evidence",

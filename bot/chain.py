@@ -77,6 +77,7 @@ class Engine:
     settings: Settings
     store: Store
     scorer: NLIScorer | None = None
+    chat_model: object | None = None  # an injected LangChain chat model (tests); else from settings
     thresholds: Thresholds = field(default_factory=Thresholds.load)
 
     def __post_init__(self) -> None:
@@ -100,9 +101,61 @@ class Engine:
         return (RunnableLambda(self._prepare, name="prepare") | RunnableLambda(self._retrieve, name="retrieve")
                 | RunnableLambda(self._verify, name="verify") | RunnableLambda(self._respond, name="respond"))
 
+    @cached_property
+    def llm(self):
+        """The LLM writer when CLAIMCHECK_LLM_BASE_URL is set (or a model was injected), else None."""
+        from bot.llm import LLMWriter, make_chat_model
+
+        model = self.chat_model or make_chat_model(self.settings)
+        return LLMWriter(model) if model is not None else None
+
     def check(self, claim: str, as_of: object = None, date_from: object = None, date_to: object = None,
               top_k: int | None = None) -> Reply:
-        return self.chain.invoke(self._request(claim, as_of, date_from, date_to, top_k))
+        req = self._request(claim, as_of, date_from, date_to, top_k)
+        reply = self._checked(req)
+        if self.llm is None:
+            return reply
+        return [step for step in self._llm_answer(reply) if isinstance(step, Reply)][-1]
+
+    def _checked(self, req: Request) -> Reply:
+        """The verdict for a request; with an LLM, compound claims are split and their verdicts combined."""
+        reply = self.chain.invoke(req)
+        if self.llm is None or reply.kind != "claim":
+            return reply
+        parts = self.llm.decompose(req.claim)
+        if len(parts) < 2:
+            return reply
+        from bot.llm import combine_verdicts
+
+        subs = []
+        for part in parts:
+            try:
+                subs.append(self.chain.invoke(Request(clean_claim(part, self.settings.max_claim_chars), req.as_of,
+                                                      req.date_from, req.date_to, req.top_k)))
+            except InputError:
+                continue
+        if len(subs) < 2:
+            return reply
+        cites, seen = [], set()
+        for sub in subs:
+            for c in sub.citations[:2]:
+                if (c.report_id, c.start, c.end) not in seen:
+                    seen.add((c.report_id, c.start, c.end))
+                    cites.append(c)
+        verdict = combine_verdicts([s.verdict or "NOT_ENOUGH_EVIDENCE" for s in subs])
+        confidence = min(s.confidence for s in subs)
+        return reply.model_copy(update={
+            "verdict": verdict, "confidence": confidence, "citations": cites,
+            "answer": answer_text("claim", verdict, confidence, cites),
+            "subclaims": [{"claim": s.claim, "verdict": s.verdict, "confidence": s.confidence} for s in subs]})
+
+    def _llm_answer(self, reply: Reply) -> Iterator[str | Reply]:
+        from bot.llm import write_answer
+
+        if not reply.citations:
+            yield reply
+            return
+        yield from write_answer(self.llm, reply)
 
     def _request(self, claim: object, as_of: object, date_from: object, date_to: object,
                  top_k: int | None) -> Request:
@@ -120,6 +173,11 @@ class Engine:
         """The same steps as ``check``, yielding a progress line before each (for the chat), then the Reply."""
         req = self._request(claim, as_of, date_from, date_to, top_k)
         yield "Searching the library…"
+        if self.llm is not None:
+            reply = self._checked(req)
+            yield "Writing the answer…"
+            yield from self._llm_answer(reply)
+            return
         state = self._retrieve(self._prepare(req))
         yield f"Weighing evidence from {len({h.report_id for h in state['hits']})} reports…"
         yield self._respond(self._verify(state))

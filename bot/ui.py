@@ -11,6 +11,7 @@ import json
 import re
 import threading
 import time
+from html import escape
 
 import gradio as gr
 from fastapi import FastAPI
@@ -18,6 +19,7 @@ from fastapi import FastAPI
 from bot.answer import Reply
 from bot.chain import Engine, InputError
 from bot.dates import parse_claim_dates
+from bot.llm import Token
 from bot.render import chat_text, sources_html
 from bot.widget import add_widget_routes
 
@@ -58,18 +60,23 @@ def build_ui(engine: Engine) -> gr.Blocks:
         state = dict(state or {})
         history = list(history or [])
         claim, follow_as_of = resolve_follow_up(message or "", state.get("last_claim"))
+        if engine.llm is not None and state.get("last_claim") and claim == message and _FOLLOW_UP.match(message):
+            claim = engine.llm.rewrite_follow_up(state["last_claim"], message) or message
         history.append({"role": "user", "content": message or ""})
         history.append({"role": "assistant", "content": "Searching the library…"})
         yield history, gr.update(), state, ""
         try:
-            reply = None
+            reply, written = None, ""
             for step in engine.stream_check(claim, as_of=follow_as_of or as_of or None,
                                             date_from=date_from or None, date_to=date_to or None):
                 if isinstance(step, Reply):
                     reply = step
-                else:
-                    history[-1] = {"role": "assistant", "content": step}
-                    yield history, gr.update(), state, ""
+                    continue
+                if isinstance(step, Token):
+                    written += step
+                    step = written
+                history[-1] = {"role": "assistant", "content": escape(step)}
+                yield history, gr.update(), state, ""
         except InputError as exc:
             history[-1] = {"role": "assistant", "content": f"⚠ {exc}"}
             yield history, gr.update(), state, ""
