@@ -32,7 +32,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
 
     return ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model or "default",
                       api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed",
-                      timeout=settings.llm_timeout, max_retries=0, temperature=0)
+                      timeout=settings.llm_timeout, max_retries=0, temperature=0, max_tokens=settings.llm_max_tokens)
 
 
 class Token(str):

@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     llm_base_url: str = Field("", description="OpenAI-compatible endpoint; empty = no LLM (extractive replies)")
     llm_model: str = ""
     llm_api_key: SecretStr | None = None
-    llm_timeout: float = 30.0
+    llm_timeout: float = Field(30.0, gt=0, description="seconds before an LLM call falls back")
+    llm_max_tokens: int = Field(400, ge=16, description="longest LLM answer")
 
     @property
     def feedback_path(self) -> Path:
