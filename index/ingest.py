@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,21 +58,30 @@ def ingest_reports(store: Store, reports: Iterable[Report], encode: Encoder, *, 
     bar = _progress_bar(progress)
     pending: list[tuple[Report, list[Passage], bool]] = []
     queued = 0
-    for report in reports:
-        if len(report.text) > MAX_REPORT_CHARS:
-            result.errors.append(LoadIssue(report.id, f"report text over {MAX_REPORT_CHARS:,} characters; skipped"))
-            continue
-        known = store.stored_hash(report.id)
-        if known == (report.content_hash, "complete"):
-            result.unchanged.append(report.id)
-            continue
-        passages = chunk(report.id, report.text, max_chars=max_chars)
-        pending.append((report, passages, known is not None))
-        queued += len(passages)
-        if queued >= batch_passages:
-            _flush(store, pending, encode, result, bar)
-            pending, queued = [], 0
-    _flush(store, pending, encode, result, bar)
+    # Writes of one batch overlap the embedding of the next (one writer thread, so report order is kept).
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
+    last_write: Future | None = None
+    try:
+        for report in reports:
+            if len(report.text) > MAX_REPORT_CHARS:
+                result.errors.append(LoadIssue(report.id, f"report text over {MAX_REPORT_CHARS:,} characters; "
+                                                          "skipped"))
+                continue
+            known = store.stored_hash(report.id)
+            if known == (report.content_hash, "complete"):
+                result.unchanged.append(report.id)
+                continue
+            passages = chunk(report.id, report.text, max_chars=max_chars)
+            pending.append((report, passages, known is not None))
+            queued += len(passages)
+            if queued >= batch_passages:
+                last_write = _flush(store, pending, encode, result, bar, writer, last_write)
+                pending, queued = [], 0
+        last_write = _flush(store, pending, encode, result, bar, writer, last_write)
+        if last_write is not None:
+            last_write.result()
+    finally:
+        writer.shutdown(wait=True)
     if result.added or result.updated or result.repaired:
         store.rebuild_keyword_index()
     if bar is not None:
@@ -81,9 +91,10 @@ def ingest_reports(store: Store, reports: Iterable[Report], encode: Encoder, *, 
 
 
 def _flush(store: Store, batch: list[tuple[Report, list[Passage], bool]], encode: Encoder, result: IngestResult,
-           bar) -> None:
+           bar, writer: ThreadPoolExecutor, last_write: Future | None) -> Future | None:
+    """Embed a batch here, then hand its writes to the writer thread (after the previous batch's writes)."""
     if not batch:
-        return
+        return last_write
     all_passages = [p for _, ps, _ in batch for p in ps]
     cached = store.cached_vectors({p.content_hash for p in all_passages})
     todo = {}
@@ -96,10 +107,17 @@ def _flush(store: Store, batch: list[tuple[Report, list[Passage], bool]], encode
         store.cache_vectors(fresh.items())
         cached.update(fresh)
         result.embedded += len(todo)
+    if last_write is not None:
+        last_write.result()  # re-raises a failed write here, in the caller's thread
+    return writer.submit(_write_batch, store, batch, cached, result, bar)
+
+
+def _write_batch(store: Store, batch: list[tuple[Report, list[Passage], bool]], vectors: dict[str, np.ndarray],
+                 result: IngestResult, bar) -> None:
     for report, passages, existed in batch:
         store.begin_report(report)
         if passages:
-            store.add_passages(report, passages, np.stack([cached[p.content_hash] for p in passages]))
+            store.add_passages(report, passages, np.stack([vectors[p.content_hash] for p in passages]))
         store.complete_report(report, passages)
         (result.updated if existed else result.added).append(report.id)
         result.passages += len(passages)

@@ -168,7 +168,8 @@ class Store:
 
     @property
     def generation(self) -> int:
-        row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        with self._write:
+            row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0]) if row else 0
 
     def _bump_generation(self) -> None:
@@ -220,7 +221,8 @@ class Store:
         return self._passages.get(passage_id)
 
     def report_text(self, report_id: str) -> str:
-        row = self.db.execute("SELECT text FROM reports WHERE id=?", (report_id,)).fetchone()
+        with self._write:  # readers share the connection with writers: never inside their transaction
+            row = self.db.execute("SELECT text FROM reports WHERE id=?", (report_id,)).fetchone()
         return row[0] if row else ""
 
     def passage_texts(self, ids: Sequence[str]) -> dict[str, str]:
@@ -272,7 +274,8 @@ class Store:
 
     # ------------------------------------------------------------------ writes (ingest)
     def stored_hash(self, report_id: str) -> tuple[str, str] | None:
-        row = self.db.execute("SELECT hash, status FROM reports WHERE id=?", (report_id,)).fetchone()
+        with self._write:
+            row = self.db.execute("SELECT hash, status FROM reports WHERE id=?", (report_id,)).fetchone()
         return (row[0], row[1]) if row else None
 
     def begin_report(self, report: Report) -> None:
@@ -350,8 +353,11 @@ class Store:
         return pending
 
     def cached_vectors(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        with self._write:  # the connection is shared with the ingest writer thread: no interleaved statements
+            return self._cached_vectors(list(hashes))
+
+    def _cached_vectors(self, hashes: list[str]) -> dict[str, np.ndarray]:
         out = {}
-        hashes = list(hashes)
         for s in range(0, len(hashes), 500):
             chunk = hashes[s:s + 500]
             marks = ",".join("?" * len(chunk))
