@@ -65,6 +65,13 @@ def timeline_svg(cites: list[Citation]) -> str:
 
 def sources_html(reply: Reply) -> str:
     parts = [f'<div class="cc-reply">{badge(reply)}', f'<p class="cc-claim">{escape(reply.claim)}</p>']
+    if reply.subclaims:
+        parts.append("<div class=\"cc-subclaims\"><b>Checked as separate claims</b><ul>" + "".join(
+            f"<li>{escape(s['claim'])}: <b>{escape(str(s['verdict']))}</b></li>" for s in reply.subclaims)
+            + "</ul></div>")
+    if reply.answer_source == "llm":
+        parts.append("<p class=\"cc-note\">Answer written by the configured LLM from the cited passages and checked "
+                     "against them.</p>")
     timeline = timeline_svg(reply.citations)
     if timeline:
         parts.append("<div><b>Evidence over time</b></div>" + timeline)

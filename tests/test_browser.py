@@ -64,7 +64,7 @@ def site(tmp_path_factory):
                                            f'<script src="{base}/widget.js" data-title="Check a claim"></script>'
                                            f"</body></html>")
     env = dict(os.environ, CLAIMCHECK_DATA_DIR=str(tmp / "data"), CLAIMCHECK_SEEDS_DIR=str(library),
-               CLAIMCHECK_ALLOWED_ORIGINS=json.dumps([allowed]), CLAIMCHECK_FEEDBACK=str(tmp))
+               CLAIMCHECK_ALLOWED_ORIGINS=json.dumps([allowed]))
     log = open(tmp / "serve.log", "w")  # noqa: SIM115 - the server writes to it until teardown
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
@@ -77,7 +77,7 @@ def site(tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("claimcheck serve did not start: " + (tmp / "serve.log").read_text()[-2000:])
-    yield {"base": base, "allowed": allowed, "blocked": blocked}
+    yield {"base": base, "allowed": allowed, "blocked": blocked, "data": tmp / "data"}
     proc.terminate()
     proc.wait(timeout=20)
     allowed_srv.shutdown()
@@ -115,6 +115,22 @@ def test_chat_shows_verdict_badge_and_dated_citation(site, browser):
     assert "Islamic State" in first.inner_text()
     page.wait_for_function("document.querySelector('#cc-chat').innerText.includes('Supported')", timeout=30_000)
     page.screenshot(path=str(OUT / "chat.png"), full_page=True)
+    # Thumbs up is stored with the claim, the verdict and the citations.
+    page.locator("#cc-chat button[aria-label='Like']").last.click()
+    feedback = site["data"] / "feedback.jsonl"
+    for _ in range(50):
+        if feedback.exists() and feedback.read_text().strip():
+            break
+        page.wait_for_timeout(100)
+    row = json.loads(feedback.read_text().splitlines()[-1])
+    assert row["liked"] is True and row["verdict"] == "SUPPORTED" and row["citations"]
+    # A follow-up reuses the last claim with a new date.
+    box = page.locator("#cc-input textarea")
+    box.fill("and as of March 1, 2024?")
+    box.press("Enter")
+    page.wait_for_function("document.querySelector('#cc-sources').innerText.includes('NOT ENOUGH EVIDENCE')",
+                           timeout=60_000)
+    assert "Crocus City Hall" in page.locator("#cc-sources .cc-claim").inner_text()
     page.close()
 
 

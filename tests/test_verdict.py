@@ -96,3 +96,27 @@ def test_attribution():
 def test_fake_scorer_shapes():
     out = FakeScorer().score([("a", "b"), ("c", "d")])
     assert out.shape == (2, 3) and np.allclose(out.sum(1), 1.0)
+
+
+def test_follow_ups_reuse_the_last_claim():
+    from bot.ui import resolve_follow_up
+
+    last = "Russian forces captured Severodonetsk in June 2022"
+    assert resolve_follow_up("and as of June 20, 2022?", last) == (last, "2022-06-20")
+    assert resolve_follow_up("what about July?", last) == (last, "2022-07-31")
+    assert resolve_follow_up("Putin visited Mariupol", last) == ("Putin visited Mariupol", None)
+    assert resolve_follow_up("and as of June 20, 2022?", None) == ("and as of June 20, 2022?", None)
+
+
+def test_sources_panel_escapes_and_shows_timeline_and_subclaims():
+    from bot.answer import Citation, Reply
+    from bot.render import sources_html
+
+    cites = [Citation(report_id=f"r{i}", title="<b>t</b>", date=d, url="javascript:alert(1)", source="ISW",
+                      quote="<img src=x onerror=alert(1)>", start=0, end=1, score=0.9, stance=s, attribution="ISW")
+             for i, (d, s) in enumerate([("2022-05-01", "supports"), ("2022-06-01", "contradicts")])]
+    reply = Reply(claim="c", kind="claim", verdict="CONFLICTING", confidence=0.8, answer="a", citations=cites,
+                  subclaims=[{"claim": "<i>x</i>", "verdict": "SUPPORTED", "confidence": 0.9}])
+    html = sources_html(reply)
+    assert "<img" not in html and "javascript:" not in html and "<i>x</i>" not in html
+    assert "&lt;img src=x" in html and "cc-timeline" in html and "Checked as separate claims" in html
