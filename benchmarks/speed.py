@@ -8,10 +8,10 @@ the ingest measurement uses a fresh temporary index.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -43,19 +43,19 @@ def ingest_ratio(n_reports: int) -> dict:
 
 
 def latency(data_dir: Path, repeats: int) -> dict:
-    import uvicorn
-
-    from bot.api import create_app
-    from bot.service import open_engine
-    from bot.settings import Settings
+    """A real `claimcheck serve` in its own process (a server thread here would share the GIL with the client)."""
     from tests.conftest import free_port
 
-    engine = open_engine(Settings(data_dir=data_dir, rate_limit_per_minute=0), seed=False)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(engine, with_ui=False), port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
+    env = dict(os.environ, CLAIMCHECK_DATA_DIR=str(data_dir), CLAIMCHECK_RATE_LIMIT_PER_MINUTE="0")
+    server = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(600):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
     claims = [c["claim"] for c in read_jsonl(need_shared() / "isw-2022" / "claims_dev.jsonl")]
     url = f"http://127.0.0.1:{port}/api/verify"
     with httpx.Client(timeout=60) as client:
@@ -68,8 +68,8 @@ def latency(data_dir: Path, repeats: int) -> dict:
                 walls.append((time.perf_counter() - t0) * 1000)
                 for k, v in body["timings"].items():
                     stages.setdefault(k, []).append(v)
-    server.should_exit = True
-    engine.store.close()
+    server.terminate()
+    server.wait(timeout=30)
     return {"requests": len(walls), "p50_ms": round(pct(walls, 0.5), 1), "p95_ms": round(pct(walls, 0.95), 1),
             "stages_mean_ms": {k: mean(v) for k, v in stages.items()}}
 
