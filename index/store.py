@@ -245,11 +245,23 @@ class Store:
 
     # ------------------------------------------------------------------ search
     def dense_search(self, vector: np.ndarray, k: int, date_from: int = 0, date_to: int = 0) -> list[tuple[str, float]]:
+        """Nearest passages. With a date filter, over-fetch unfiltered and filter here first: Chroma's filtered
+        search grows with the number of matching rows (97 ms at 43k passages vs 2 ms unfiltered, measured), and
+        falls back to it only when too few of the over-fetched passages pass the filter."""
         if not self._passages:
             return []
-        where = _date_where(date_from, date_to)
-        res = self.collection.query(query_embeddings=[vector.tolist()], n_results=min(k, max(1, len(self._passages))),
-                                    where=where, include=["distances"])
+        n = max(1, len(self._passages))
+        if not (date_from or date_to):
+            return self._dense(vector, min(k, n), None)
+        hits = [(pid, s) for pid, s in self._dense(vector, min(k * 8, n), None)
+                if _in_range(self._passages[pid].date_int, date_from, date_to)]
+        if len(hits) >= k or k * 8 >= n:
+            return hits[:k]
+        return self._dense(vector, min(k, n), _date_where(date_from, date_to))
+
+    def _dense(self, vector: np.ndarray, n: int, where: dict | None) -> list[tuple[str, float]]:
+        res = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, where=where,
+                                    include=["distances"])
         return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0])
                 if pid in self._passages]
 

@@ -150,3 +150,15 @@ def test_concurrent_requests_all_answer(server):
         codes = list(pool.map(lambda c: httpx.post(f"{base}/api/verify", json={"claim": c}, timeout=120).status_code,
                               claims))
     assert codes == [200] * len(claims)
+
+
+def test_the_token_never_reaches_the_logs(server, caplog):
+    import logging
+
+    base, _, _ = server
+    with caplog.at_level(logging.DEBUG):
+        httpx.post(f"{base}/api/reports", data={"url": "http://127.0.0.1:1/x"},
+                   headers={"Authorization": f"Bearer {TOKEN}"})
+        httpx.post(f"{base}/api/reports", data={"url": "http://127.0.0.1:1/x"},
+                   headers={"Authorization": "Bearer not-the-token"})
+    assert TOKEN not in caplog.text and "not-the-token" not in caplog.text
