@@ -71,7 +71,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--seconds", type=float, default=60)
     args = ap.parse_args()
-    from tests.conftest import free_port
+    from tests.conftest import free_port, wait_for_http
 
     port, token = free_port(), "load-test-token"
     lib = Path(tempfile.mkdtemp(prefix="claimcheck-load-"))
@@ -84,12 +84,7 @@ def main() -> None:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_for_http(f"{base}/api/health", 120)
         httpx.post(f"{base}/api/verify", json={"claim": CLAIMS[0]}, timeout=60)  # warm
         emit("load", asyncio.run(run(base, args.clients, args.seconds, token, lib)))
     finally:

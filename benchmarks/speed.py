@@ -44,18 +44,13 @@ def ingest_ratio(n_reports: int) -> dict:
 
 def latency(data_dir: Path, repeats: int) -> dict:
     """A real `claimcheck serve` in its own process (a server thread here would share the GIL with the client)."""
-    from tests.conftest import free_port
+    from tests.conftest import free_port, wait_for_http
 
     port = free_port()
     env = dict(os.environ, CLAIMCHECK_DATA_DIR=str(data_dir), CLAIMCHECK_RATE_LIMIT_PER_MINUTE="0")
     server = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(600):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    wait_for_http(f"http://127.0.0.1:{port}/api/health", 120)
     claims = [c["claim"] for c in read_jsonl(need_shared() / "isw-2022" / "claims_dev.jsonl")]
     url = f"http://127.0.0.1:{port}/api/verify"
     with httpx.Client(timeout=60) as client:

@@ -21,6 +21,23 @@ def need_shared_data() -> Path:
     return SHARED_DATA
 
 
+def wait_for_http(url: str, seconds: float = 60) -> bool:
+    """Poll ``url`` until it answers 200 (a server a test or benchmark started); False when time runs out."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT, SEEDS, free_port
+from tests.conftest import ROOT, SEEDS, free_port, wait_for_http
 
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("CLAIMCHECK_CHROMIUM", "/usr/bin/chromium")
@@ -68,13 +67,7 @@ def site(tmp_path_factory):
     log = open(tmp / "serve.log", "w")  # noqa: SIM115 - the server writes to it until teardown
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
+    if not wait_for_http(f"{base}/api/health", 90):
         proc.kill()
         pytest.fail("claimcheck serve did not start: " + (tmp / "serve.log").read_text()[-2000:])
     yield {"base": base, "allowed": allowed, "blocked": blocked, "data": tmp / "data"}

@@ -5,15 +5,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from index.ingest import ingest_reports
 from index.store import Store
-from tests.conftest import free_port, report
+from tests.conftest import free_port, report, wait_for_http
 
 
 @pytest.fixture
@@ -25,13 +23,7 @@ def chroma_server(tmp_path):
     proc = subprocess.Popen([exe, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port",
                              str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
+    if not wait_for_http(f"{url}/api/v2/heartbeat", 30):
         proc.kill()
         pytest.fail("chroma run did not start")
     yield url

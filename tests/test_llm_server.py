@@ -10,13 +10,12 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.llm import Token, validate_answer
 from bot.service import open_engine
 from bot.settings import Settings
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_for_http
 
 CLAIM = "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack"
 SERVER = """
@@ -51,13 +50,7 @@ def llama(tmp_path_factory):
     with open(log, "w") as fh:
         proc = subprocess.Popen([sys.executable, "-c", SERVER, str(gguf), str(port)], stdout=fh, stderr=fh)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
+    if not wait_for_http(f"{url}/health", 60):
         proc.kill()
         pytest.fail("llama.cpp server did not start: " + log.read_text()[-1500:])
     yield f"{url}/v1"
