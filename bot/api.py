@@ -6,6 +6,7 @@ Guards: request body limits, per-client rate limiting, CORS and frame-ancestors 
 
 from __future__ import annotations
 
+import logging
 import secrets
 import tempfile
 import threading
@@ -24,6 +25,7 @@ from bot.chain import Engine, InputError
 from bot.service import ingest as run_ingest
 
 VERIFY_BODY_LIMIT = 64 * 1024
+log = logging.getLogger("claimcheck.api")
 
 
 class VerifyRequest(BaseModel):
@@ -168,6 +170,7 @@ def create_app(engine: Engine, with_ui: bool = True) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:  # no stack trace to the user
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
         return JSONResponse({"detail": "internal error; the server log has the details"}, status_code=500)
 
     if with_ui:

@@ -226,7 +226,7 @@ class Engine:
     def _verify(self, state: dict) -> dict:
         t0 = time.perf_counter()
         hits = state["hits"]
-        texts = {h.report_id: self.store.report_text(h.report_id) for h in hits}
+        texts = {rid: self.store.report_text(rid) for rid in {h.report_id for h in hits}}
         passages = []
         for h in hits:
             info = self.store.report_info(h.report_id)

@@ -154,11 +154,13 @@ def nli(ctx: click.Context, premise: str, claim: str, as_json: bool) -> None:
 @click.option("--scifact", is_flag=True, help="CLAIMS is a SciFact folder (eval_dev_unified.jsonl + corpus.jsonl)")
 @click.option("--use-as-of", is_flag=True, help="pass each claim's as_of as a filter (a second, easier run)")
 @click.option("--limit", type=int, help="first N claims only")
+@click.option("--fit-thresholds", is_flag=True,
+              help="grid-search the verdict thresholds on these claims; report 2-fold cross-validated accuracy")
 @click.option("--out", type=click.Path(path_type=Path), help="folder for per-claim JSONL, metrics and PNGs")
 @click.option("--json", "as_json", is_flag=True, help="print the metrics as one JSON object")
 @click.pass_context
 def eval_cmd(ctx: click.Context, claims: Path, corpus: tuple[str, ...], scifact: bool, use_as_of: bool,
-             limit: int | None, out: Path | None, as_json: bool) -> None:
+             limit: int | None, fit_thresholds: bool, out: Path | None, as_json: bool) -> None:
     """Run labelled claims through the chain and report accuracy, macro-F1, evidence recall and more."""
     from bot import evaluate
     from bot.service import ingest as run_ingest
@@ -175,8 +177,12 @@ def eval_cmd(ctx: click.Context, claims: Path, corpus: tuple[str, ...], scifact:
         if res.errors:
             click.echo(f"{len(res.errors)} ingest problems, first: {res.errors[0].message}", err=True)
     gold = gold[:limit] if limit else gold
-    results = list(evaluate.run_claims(engine, gold, use_as_of=use_as_of, progress=not as_json))
+    results = list(evaluate.run_claims(engine, gold, use_as_of=use_as_of, progress=not as_json,
+                                       keep_trace=fit_thresholds))
     metrics, rows = evaluate.summarise(engine, results)
+    if fit_thresholds:
+        metrics["threshold_fit"] = evaluate.cross_validated_fit(
+            [(r.gold.claim, r.gold.label, r.trace["candidates"]) for r in results], engine.thresholds)
     if out:
         out.mkdir(parents=True, exist_ok=True)
         with open(out / "claims.jsonl", "w", encoding="utf-8") as fh:
