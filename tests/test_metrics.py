@@ -35,3 +35,20 @@ def test_citation_matching_by_date_and_quote():
     assert citation_is_gold({"date": "2022-03-09"}, gold, text)
     assert not citation_is_gold({"date": "2022-03-10"}, gold, text)
     assert not citation_is_gold({"date": "2022-03-09"}, gold, "Something else entirely.")
+
+
+def test_threshold_fit_reports_fitted_and_cross_validated_accuracy():
+    from bot.evaluate import cross_validated_fit
+    from bot.verify import Thresholds, candidates, score
+    from tests.conftest import FakeScorer
+
+    claim = "Russian forces captured Berdyansk on February 26."
+    sent = "Russian forces captured Berdyansk on February 26."
+    traces = []
+    for i, (label, probs) in enumerate([("SUPPORTS", (0.45, 0.5, 0.05)), ("REFUTES", (0.05, 0.1, 0.85))] * 4):
+        cs = candidates(claim, [(f"p{i}", f"r{i}", 0, sent, "ISW")])
+        score(claim, cs, FakeScorer({(c.text, claim): probs for c in cs}))
+        traces.append((claim, label, cs))
+    out = cross_validated_fit(traces, Thresholds())
+    assert out["accuracy_on_fitted_claims"] == 1.0  # entail 0.4 separates them; the default 0.5 would not
+    assert out["thresholds"]["entail"] == 0.4 and 0 <= out["accuracy_2fold_cv"] <= 1
