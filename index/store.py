@@ -89,8 +89,8 @@ class Store:
         self.collection = self._open_chroma(chroma_url, collection)
         self._passages: dict[str, PassageInfo] = {}
         self._reports: dict[str, ReportInfo] = {}
-        self._bm25 = None
-        self._bm25_ids: list[str] = []
+        # (index, passage ids) swapped as one object, so a reader never pairs a new index with old ids.
+        self._keyword: tuple[object | None, list[str]] = (None, [])
         self._load_views()
 
     # ------------------------------------------------------------------ opening
@@ -185,8 +185,7 @@ class Store:
                 if saved.get("generation") == self.generation:
                     import bm25s
 
-                    self._bm25 = bm25s.BM25.load(str(folder / "index"))
-                    self._bm25_ids = saved["ids"]
+                    self._keyword = (bm25s.BM25.load(str(folder / "index")), saved["ids"])
                     return
             except (OSError, ValueError, KeyError):
                 pass
@@ -200,13 +199,13 @@ class Store:
         folder = self.data_dir / "bm25"
         folder.mkdir(exist_ok=True)
         if not ids:
-            self._bm25, self._bm25_ids = None, []
+            self._keyword = (None, [])
         else:
             texts = self.passage_texts(ids)
             model = bm25s.BM25()
             model.index(_tokenize([texts[i] for i in ids]), show_progress=False)
             model.save(str(folder / "index"))
-            self._bm25, self._bm25_ids = model, ids
+            self._keyword = (model, ids)
         tmp = folder / "generation.json.tmp"
         tmp.write_text(json.dumps({"generation": self.generation, "ids": ids}))
         tmp.replace(folder / "generation.json")
@@ -241,7 +240,7 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         return {"reports": len(self._reports), "passages": len(self._passages), "chroma": self.collection.count(),
-                "keyword": len(self._bm25_ids)}
+                "keyword": len(self._keyword[1])}
 
     # ------------------------------------------------------------------ search
     def dense_search(self, vector: np.ndarray, k: int, date_from: int = 0, date_to: int = 0) -> list[tuple[str, float]]:
@@ -266,16 +265,17 @@ class Store:
                 if pid in self._passages]
 
     def keyword_search(self, query: str, k: int, date_from: int = 0, date_to: int = 0) -> list[tuple[str, float]]:
-        if self._bm25 is None or not self._bm25_ids:
+        model, ids = self._keyword
+        if model is None or not ids:
             return []
         tokens = _tokenize([query])
         if not tokens.vocab or not any(len(t) for t in tokens.ids):
             return []
-        n = min(len(self._bm25_ids), k * (4 if (date_from or date_to) else 1))
-        docs, scores = self._bm25.retrieve(tokens, k=n, show_progress=False, n_threads=1)
+        n = min(len(ids), k * (4 if (date_from or date_to) else 1))
+        docs, scores = model.retrieve(tokens, k=n, show_progress=False, n_threads=1)
         out = []
         for idx, score in zip(docs[0], scores[0]):
-            pid = self._bm25_ids[int(idx)]
+            pid = ids[int(idx)]
             info = self._passages.get(pid)
             if info is None or score <= 0 or not _in_range(info.date_int, date_from, date_to):
                 continue

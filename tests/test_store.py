@@ -32,7 +32,7 @@ def make_reports(n: int, sentences: int = 12):
 
 def ids_of(store: Store) -> dict[str, list[str]]:
     return {"chroma": sorted(store.collection.get(include=[])["ids"]), "catalog": sorted(store._passages),
-            "keyword": sorted(store._bm25_ids)}
+            "keyword": sorted(store._keyword[1])}
 
 
 def test_ingest_is_idempotent(store, embedder):
