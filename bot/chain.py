@@ -187,6 +187,10 @@ class Engine:
         req = self._request(claim, filters.get("as_of"), filters.get("date_from"), filters.get("date_to"), None)
         return self._verify(self._retrieve(self._prepare(req)))
 
+    def respond(self, state: dict) -> Reply:
+        """The reply for a ``trace`` state: what ``check`` returns offline, without running the steps again."""
+        return self._respond(state)
+
     # ---------------------------------------------------------------- steps
     def _prepare(self, req: Request) -> dict:
         t0 = time.perf_counter()

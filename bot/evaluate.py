@@ -127,8 +127,13 @@ def run_claims(engine: Engine, claims: Iterable[GoldClaim], use_as_of: bool = Fa
         bar = tqdm(total=len(items), desc="eval", unit=" claims")
     for g in items:
         as_of = g.as_of if use_as_of else None
-        reply = engine.check(g.claim, as_of=as_of).model_dump()
-        trace = engine.trace(g.claim, as_of=as_of) if keep_trace else None
+        trace = None
+        if keep_trace and engine.llm is None:  # one pass: the reply is derived from the trace
+            trace = engine.trace(g.claim, as_of=as_of)
+            reply = engine.respond(trace).model_dump()
+        else:
+            reply = engine.check(g.claim, as_of=as_of).model_dump()
+            trace = engine.trace(g.claim, as_of=as_of) if keep_trace else None
         if bar is not None:
             bar.update(1)
         yield ClaimResult(g, reply, trace)

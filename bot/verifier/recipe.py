@@ -221,11 +221,11 @@ def build(data: Path, library: list[Path], out: Path, seed: int = 13, per_senten
     rows = (nli_rows(data, rng) + scifact_train_rows(data, rng)) if natural else []
     synth_train, synth_val = synthetic_rows(library_sources(library), seed, per_sentence)
     rows = dedup(rows + synth_train)
-    held = {(r["p"].strip().lower(), r["h"].strip().lower()) for rs in eval_rows(data).values() for r in rs}
+    evals = eval_rows(data)
+    held = {(r["p"].strip().lower(), r["h"].strip().lower()) for rs in evals.values() for r in rs}
     rows = [r for r in rows if (r["p"].strip().lower(), r["h"].strip().lower()) not in held]
     rng.shuffle(rows)
     rows = rows[:limit] if limit else rows
-    evals = eval_rows(data)
     evals["synth_val"] = synth_val[:3000]
     out.mkdir(parents=True, exist_ok=True)
     with gzip.open(out / "train.jsonl.gz", "wt", encoding="utf-8") as fh:
