@@ -21,7 +21,8 @@ from bot.answer import Citation, Reply, answer_text, citations_for
 from bot.dates import parse_claim_dates, to_int
 from bot.retrieve import Query, retrieve
 from bot.settings import Settings
-from bot.verifier.nli import NLIScorer, load_scorer
+from bot.verifier.combiner import load_verifier
+from bot.verifier.nli import NLIScorer
 from bot.verify import Thresholds, candidates, decide, score
 from index.embeddings import get_embedder
 from index.store import Store
@@ -94,7 +95,7 @@ class Engine:
 
     @cached_property
     def nli(self) -> NLIScorer:
-        return self.scorer or load_scorer(self.settings.verifier)
+        return self.scorer or load_verifier(self.settings.verifier, self.settings.combiner)
 
     @cached_property
     def chain(self) -> Runnable:

@@ -1,4 +1,4 @@
-"""The ``claimcheck`` command: ingest, ask, reports, serve, eval, nli, train-verifier."""
+"""The ``claimcheck`` command: ingest, ask, reports, serve, eval, nli, calibrate, train-verifier."""
 
 from __future__ import annotations
 
@@ -135,12 +135,16 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @click.argument("premise")
 @click.argument("claim")
 @click.option("--json", "as_json", is_flag=True, help='print {"entailment": p, "neutral": p, "contradiction": p}')
+@click.option("--combined", is_flag=True, help="the verdict step's probabilities (cross-encoder + combiner)")
 @click.pass_context
-def nli(ctx: click.Context, premise: str, claim: str, as_json: bool) -> None:
-    """Score one (evidence, claim) pair with the verifier."""
+def nli(ctx: click.Context, premise: str, claim: str, as_json: bool, combined: bool) -> None:
+    """Score one (evidence, claim) pair with the verifier (the bare cross-encoder unless --combined)."""
+    from bot.verifier.combiner import load_verifier
     from bot.verifier.nli import load_scorer, nli_probs
 
-    probs = nli_probs(premise, claim, load_scorer(_settings(ctx).verifier))
+    settings = _settings(ctx)
+    scorer = load_verifier(settings.verifier, settings.combiner) if combined else load_scorer(settings.verifier)
+    probs = nli_probs(premise, claim, scorer)
     if as_json:
         click.echo(json.dumps(probs))
     else:
@@ -199,6 +203,72 @@ def eval_cmd(ctx: click.Context, claims: Path, corpus: tuple[str, ...], scifact:
         click.echo("confusion (rows gold, columns predicted: SUPPORTS REFUTES NOT_ENOUGH_INFO)")
         for g, row in metrics["confusion"].items():
             click.echo(f"  {g:16} " + " ".join(f"{v:4}" for v in row.values()))
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(exists=True, path_type=Path), default=Path("../shared/data"),
+              show_default=True, help="the shared data folder (isw-2022/, scifact/)")
+@click.option("--isw", "isw_dir", type=click.Path(path_type=Path), help="index folder for the ISW library + seeds")
+@click.option("--scifact", "scifact_dir", type=click.Path(path_type=Path), help="index folder for SciFact")
+@click.option("--out", type=click.Path(path_type=Path), help="write the fitted combiner here (JSON)")
+@click.option("--report", type=click.Path(path_type=Path), help="write the measurements here (JSON)")
+@click.option("--folds", default=5, show_default=True)
+@click.pass_context
+def calibrate(ctx: click.Context, data_dir: Path, isw_dir: Path | None, scifact_dir: Path | None, out: Path | None,
+              report: Path | None, folds: int) -> None:
+    """Fit the verdict combiner on dev claims (ISW, SciFact) and report cross-fitted accuracy against the bare model.
+
+    An empty index folder is filled first (ISW: seeds + reports.jsonl; SciFact: its 5,183 abstracts).
+    """
+    from bot import calibrate as cal
+    from bot import evaluate
+    from bot.service import ingest as run_ingest
+    from bot.service import seeds_dir
+    from bot.verify import Thresholds
+
+    if not isw_dir and not scifact_dir:
+        _fail("give --isw and/or --scifact index folders", EXIT_INPUT)
+    base = _settings(ctx)
+    traced = []
+    for name, folder in (("isw", isw_dir), ("scifact", scifact_dir)):
+        if folder is None:
+            continue
+        settings = base.model_copy(update={"data_dir": folder, "combiner": "off"})
+        engine = _open_with(settings)
+        if name == "isw":
+            claims, corpus = evaluate.read_claims(data_dir / "isw-2022" / "claims_dev.jsonl"), [
+                str(seeds_dir(settings)), str(data_dir / "isw-2022" / "reports.jsonl")]
+        else:
+            claims = evaluate.scifact_claims(data_dir / "scifact")
+            corpus = [str(evaluate.scifact_corpus_jsonl(data_dir / "scifact", folder / "scifact_corpus.jsonl"))]
+        if not engine.store.reports():
+            run_ingest(engine, corpus, progress=True)
+        traced += cal.trace_claims(engine, claims, name, progress=True)
+        engine.store.close()
+    results = cal.evaluate(traced, Thresholds.load(), folds=folds)
+    model = cal.fit_traced(traced)
+    model.meta = (model.meta or {}) | {"measured": results}
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        model.save(out)
+        click.echo(f"wrote {out}", err=True)
+    if report:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(json.dumps(results, indent=1))
+    for name, entry in results.items():
+        for key, value in entry.items():
+            shown = {k: v for k, v in value.items() if k != "confusion"}
+            click.echo(f"{name:8} {key:28} {json.dumps(shown)}")
+
+
+def _open_with(settings: Settings):
+    from bot.chain import Engine
+    from index.store import DataDirInUse, StoreCorrupt
+
+    try:
+        return Engine.open(settings)
+    except (DataDirInUse, StoreCorrupt) as exc:
+        _fail(str(exc))
 
 
 @main.command(name="train-verifier")

@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     chroma_url: str = Field("", description="a Chroma server (http://host:8000); empty = embedded in data_dir")
     embedding_model: str = Field("all-MiniLM-L6-v2", description="sentence-transformers name or path")
     verifier: str = Field("shipped", description="'shipped', a folder with verifier.onnx, or a HF NLI model")
+    combiner: str = Field("shipped", description="'shipped' (model/combiner.json, over the shipped verifier only), "
+                          "'off', or the path of a combiner JSON fitted by `claimcheck calibrate`")
     seeds_dir: Path | None = Field(None, description="library ingested on first start; default: packaged seeds")
     top_k: int = Field(8, ge=1, le=50, description="passages given to the verifier")
     max_per_report: int = Field(2, ge=1, le=20, description="passages per report, so evidence is diverse")

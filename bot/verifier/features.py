@@ -1,0 +1,147 @@
+"""Explicit mismatch signals between an evidence sentence and a claim: negation, numbers, dates, antonyms, actors.
+
+Why: the cross-encoder misses exactly the facts that make a paraphrased claim false ("drove back about 100 km" against
+"up to 40 km", "had captured" against "have not captured"), and calls many true paraphrases contradictions. These
+signals are cheap, transparent and model-free; the combiner (``combiner.py``) weighs them together with the
+cross-encoder's probabilities and the embedding similarity. Every signal is a number in [0, 1] (or a small count)
+computed from the two texts alone, so it is the same at training and at answer time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.verifier.synth import ANTONYMS, MONTHS, NATIONALITIES
+
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nothing|neither|nor|without|cannot|can't|won't|didn't|doesn't|don't|isn't|aren't|"
+    r"wasn't|weren't|hasn't|haven't|hadn't|failed|fails|fail|unable|yet to|denied|denies|deny|refused|refuses|"
+    r"unconfirmed|unlikely|rather than|instead of|falsely|false|lack|lacks|lacked|absence)\b", re.I)
+_MONTH = {m.lower(): i + 1 for i, m in enumerate(MONTHS)}
+_MONTH_RE = "|".join(MONTHS)
+_DATE = re.compile(rf"\b(?:({_MONTH_RE})\s+(\d{{1,2}})\b|(\d{{1,2}})\s+({_MONTH_RE})\b|({_MONTH_RE})\b)")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_NUM = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(million|thousand|billion|hundred))?", re.I)
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "dozen": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+}
+_WORD_NUM = re.compile(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", re.I)
+_SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "northern",
+            "southern", "eastern", "western", "northeastern", "northwestern", "southeastern", "southwestern"}
+_DEMONYMS = {d.lower() for d in NATIONALITIES} | {"russian", "ukrainian", "american", "german", "british", "french",
+                                                  "belarusian", "iranian", "chechen", "polish", "turkish"}
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+FEATURES = ("neg_evidence_only", "neg_claim_only", "num_mismatch", "num_unsupported", "num_match", "date_mismatch",
+            "antonym", "compass_mismatch", "demonym_mismatch", "names_missing")
+
+
+def _antonym_map() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for a, b in ANTONYMS:
+        if " " in a or " " in b:
+            continue
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
+    for a, b in (("north", "south"), ("east", "west")):  # compass terms have their own signal
+        out.pop(a, None), out.pop(b, None)
+    return out
+
+
+_ANTONYM = _antonym_map()
+
+
+def negations(text: str) -> int:
+    return len(_NEGATION.findall(text))
+
+
+def _strip_dates(text: str) -> str:
+    """Remove dates and years, so 'June 12' or '2022' are not counted as quantities."""
+    return _YEAR.sub(" ", _DATE.sub(" ", text))
+
+
+def numbers(text: str) -> list[float]:
+    """Quantities in ``text`` (digits, 'about a dozen', '1.25 million'), dates and years excluded."""
+    body = _strip_dates(text)
+    out = []
+    for m in _NUM.finditer(body):
+        value = float(m.group(1).replace(",", ""))
+        if m.group(2):
+            value *= _SCALE[m.group(2).lower()]
+        out.append(value)
+    for m in _WORD_NUM.finditer(body):
+        out.append(float(_WORD_NUMBERS[m.group(1).lower()]))
+    return out
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.02 * max(abs(a), abs(b), 1.0)
+
+
+def dates(text: str) -> tuple[set[tuple[int, int]], set[int]]:
+    """(month, day) pairs and bare months mentioned in ``text``."""
+    days, months = set(), set()
+    for m in _DATE.finditer(text):
+        if m.group(1):
+            days.add((_MONTH[m.group(1).lower()], int(m.group(2))))
+        elif m.group(4):
+            days.add((_MONTH[m.group(4).lower()], int(m.group(3))))
+        else:
+            months.add(_MONTH[m.group(5).lower()])
+    return days, months
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower().strip("'’") for w in _WORD.findall(text)}
+
+
+def _names(claim: str) -> set[str]:
+    """Capitalised words other than the first (names of people, places, units), months and 'ISW' aside."""
+    tokens = _WORD.findall(claim)[1:]
+    return {t.lower() for t in tokens if t[0].isupper() and len(t) > 2} - set(_MONTH) - {"isw"}
+
+
+@dataclass(frozen=True)
+class Signals:
+    """The mismatch signals of one (evidence, claim) pair, in ``FEATURES`` order."""
+
+    values: tuple[float, ...]
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(zip(FEATURES, self.values))
+
+
+def signals(evidence: str, claim: str) -> Signals:
+    """Compute every signal in ``FEATURES`` for one pair."""
+    ne, nc = negations(evidence), negations(claim)
+    ev_nums, cl_nums = numbers(evidence), numbers(claim)
+    unmatched = [n for n in cl_nums if not any(_close(n, e) for e in ev_nums)]
+    num_mismatch = float(bool(unmatched) and bool(ev_nums))
+    num_unsupported = float(bool(unmatched) and not ev_nums)
+    num_match = float(bool(cl_nums) and not unmatched)
+
+    ev_days, ev_months = dates(evidence)
+    cl_days, cl_months = dates(claim)
+    ev_all_months = ev_months | {m for m, _ in ev_days}
+    cl_all_months = cl_months | {m for m, _ in cl_days}
+    day_clash = bool(cl_days and ev_days and not (cl_days & ev_days))
+    month_clash = bool(cl_all_months and ev_all_months and not (cl_all_months & ev_all_months))
+    date_mismatch = float(day_clash or month_clash)
+
+    ew, cw = _words(evidence), _words(claim)
+    antonym = float(any(w not in ew and (_ANTONYM.get(w, set()) - cw) & ew for w in cw)
+                    or any(("un" + w) in ew and ("un" + w) not in cw for w in cw)
+                    or any(w.startswith("un") and w[2:] in ew and w[2:] not in cw for w in cw if len(w) > 4))
+    cl_compass, ev_compass = cw & _COMPASS, ew & _COMPASS
+    compass_mismatch = float(bool(cl_compass and ev_compass and not (cl_compass & ev_compass)))
+    cl_dem, ev_dem = cw & _DEMONYMS, ew & _DEMONYMS
+    demonym_mismatch = float(bool(cl_dem - ev_dem) and bool(ev_dem - cl_dem))
+    names = _names(claim)
+    names_missing = sum(1 for n in names if n not in ew) / len(names) if names else 0.0
+    return Signals((float(ne > nc), float(nc > ne), num_mismatch, num_unsupported, num_match, date_mismatch,
+                    antonym, compass_mismatch, demonym_mismatch, names_missing))

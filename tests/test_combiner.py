@@ -1,0 +1,171 @@
+"""Mismatch signals on hand-written pairs, the combiner's fit/predict/save, the scorer it wraps, and calibration from
+traces (with fake scores: these tests are about the logic, not the models)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from bot import calibrate
+from bot.evaluate import GoldClaim
+from bot.verifier import features as F
+from bot.verifier.combiner import FEATURE_NAMES, CombinedScorer, Combiner, coverage, features, fit, load_verifier
+from bot.verifier.nli import MODEL_DIR
+from bot.verify import Thresholds, candidates
+from tests.conftest import FakeScorer
+
+
+def sig(evidence: str, claim: str) -> dict[str, float]:
+    return F.signals(evidence, claim).as_dict()
+
+
+@pytest.mark.parametrize("evidence, claim, name", [
+    ("Russian forces have not captured Soledar.", "Russian forces captured Soledar.", "neg_evidence_only"),
+    ("Russian forces failed to gain air superiority.", "Russia gained air superiority.", "neg_evidence_only"),
+    ("Russian forces captured Soledar.", "Russian forces did not capture Soledar.", "neg_claim_only"),
+    ("The strike killed at least 50 people.", "The strike killed about a dozen people.", "num_mismatch"),
+    ("Forces advanced up to 40 km east of the city.", "Forces advanced 100 km east of the city.", "num_mismatch"),
+    ("The strike killed many people.", "The strike killed 22 people.", "num_unsupported"),
+    ("Shoigu said it has more than 1.251 million members.", "It has over 1.25 million members.", "num_match"),
+    ("Putin said the call-up starts on November 1.", "Putin said the call-up starts on October 1.", "date_mismatch"),
+    ("The White House confirmed the report.", "The White House denied the report.", "antonym"),
+    ("The explosion seriously damaged the bridge.", "The explosion left the bridge undamaged.", "antonym"),
+    ("Attacks took place northwest of Kyiv.", "Attacks took place northeast of Kyiv.", "compass_mismatch"),
+    ("Sources said the detainees were Tajik nationals.", "Sources said the detainees were Chechen.",
+     "demonym_mismatch"),
+])
+def test_each_signal_fires_on_its_case(evidence, claim, name):
+    assert sig(evidence, claim)[name] == 1.0
+
+
+def test_signals_stay_quiet_on_a_faithful_paraphrase():
+    s = sig("Russian forces advancing east out of Crimea captured Berdyansk, 70km west of Mariupol, on February 26.",
+            "On February 26, 2022, Russian troops from Crimea took Berdyansk, about 70 km west of Mariupol.")
+    assert {k: v for k, v in s.items() if v and k != "num_match"} == {}
+    assert s["num_match"] == 1.0
+
+
+def test_numbers_skip_dates_and_years_and_read_words():
+    assert F.numbers("On June 12, 2022, 3 brigades and a dozen tanks and 1,351 troops") == [3.0, 1351.0, 12.0]
+    assert F.dates("on March 16 and 2 May, in April") == ({(3, 16), (5, 2)}, {4})
+
+
+def test_coverage_and_feature_rows():
+    assert coverage("Russian forces captured Kherson.", "Russian forces captured Kherson.") == 1.0
+    x = features([("a b", "c d"), ("e", "f")], np.array([[0.2, 0.5, 0.3], [0.1, 0.1, 0.8]]))
+    assert x.shape == (2, len(FEATURE_NAMES)) and np.isclose(x[0, 0], np.log(0.2))
+
+
+def planted(n: int = 600, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A fake dataset: the label is written into feature 0 (and 4 for contradictions) plus noise."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, n)
+    x = rng.normal(size=(n, len(FEATURE_NAMES)))
+    x[:, 0] += 2.5 * (y == 0)
+    x[:, 4] += 2.5 * (y == 2)
+    return x, y
+
+
+def test_fit_learns_a_planted_signal_and_round_trips(tmp_path):
+    x, y = planted()
+    model = fit(x, y, c=1.0)
+    xt, yt = planted(300, seed=1)
+    p = model.predict(xt)
+    assert np.allclose(p.sum(axis=1), 1.0, atol=1e-5)
+    assert (p.argmax(axis=1) == yt).mean() > 0.7  # chance is 1/3
+    model.save(tmp_path / "c.json")
+    again = Combiner.load(tmp_path / "c.json")
+    assert np.allclose(again.predict(xt), p, atol=1e-4)
+    bad = json.loads((tmp_path / "c.json").read_text()) | {"names": ["other"]}
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    with pytest.raises(ValueError, match="do not match"):
+        Combiner.load(tmp_path / "bad.json")
+
+
+def test_combined_scorer_wraps_any_base_scorer():
+    x, y = planted()
+    scorer = CombinedScorer(FakeScorer({("p", "h"): (0.9, 0.05, 0.05)}), fit(x, y))
+    out = scorer.score([("p", "h"), ("q", "r")])
+    assert out.shape == (2, 3) and np.allclose(out.sum(axis=1), 1.0, atol=1e-5)
+    assert scorer.name == "fake+combiner" and scorer.score([]).shape == (0, 3)
+
+
+def test_load_verifier_settings(tmp_path):
+    shipped = load_verifier("shipped", "shipped")
+    assert isinstance(shipped, CombinedScorer) == (MODEL_DIR / "combiner.json").exists()
+    assert not isinstance(load_verifier("shipped", "off"), CombinedScorer)
+    with pytest.raises(FileNotFoundError):
+        load_verifier("shipped", str(tmp_path / "missing.json"))
+
+
+def test_shipped_combiner_matches_this_code_and_keeps_clear_pairs():
+    path = MODEL_DIR / "combiner.json"
+    if not path.exists():
+        pytest.skip("no shipped combiner")
+    model = Combiner.load(path)
+    assert model.meta and model.meta["claims"]  # fitted on traced dev claims, with its measurements
+    scorer = load_verifier("shipped", "shipped")
+    probs = scorer.score([
+        ("Russian forces captured Kherson on March 2.", "Russian forces captured Kherson."),
+        ("Russian forces captured Kherson on March 2.", "Russian forces failed to capture Kherson."),
+    ])
+    assert probs[0].argmax() == 0 and probs[1].argmax() == 2
+
+
+# ---------------------------------------------------------------------------- calibration from traces
+def traced(dataset: str, claim: str, label: str, sentences: list[str], evidence: list[dict],
+           table: dict) -> calibrate.Traced:
+    passages = [(f"r{i}:0-{len(s)}", f"r{i}" if dataset == "isw" else f"scifact-{i}", 0, s, "ISW")
+                for i, s in enumerate(sentences)]
+    cands = [c for c in candidates(claim, passages, min_overlap=0.0) if c.start == 0 and c.end == len(c.text)]
+    base = FakeScorer(table).score([(c.text, claim) for c in cands])
+    for c, p in zip(cands, base):
+        c.probs = p
+    t = calibrate.Traced(dataset, GoldClaim(claim, claim, label, evidence), cands,
+                         {c.report_id: "2022-06-01" for c in cands}, base=[p.copy() for p in base])
+    t.x = features([(c.text, claim) for c in cands], np.asarray(base))
+    t.y = calibrate.candidate_labels(t)
+    return t
+
+
+def test_candidate_labels_follow_the_gold_data():
+    claim = "Russian forces captured Soledar."
+    gold = "Russian forces have not captured Soledar despite false claims."
+    other = "Wagner fighters attacked near Soledar."
+    t = traced("isw", claim, "REFUTES", [gold, other], [{"date": "2022-06-01", "quote": gold}], {})
+    labels = {c.text: y for c, y in zip(t.cands, t.y)}
+    assert labels[gold] == 2 and labels[other] is None  # another ISW sentence may say the same: unknown
+    t = traced("isw", claim, "REFUTES", [gold], [{"date": "2023-01-01", "quote": gold}], {})
+    assert t.y == [None]  # the quote is gold only in the report of its date
+    t = traced("scifact", claim, "SUPPORTS", [gold, other], [{"quote": gold, "doc_id": 0}], {})
+    assert sorted(y for y in t.y) == [0, 1]  # SciFact rationales are exhaustive: the rest is neutral
+    t = traced("isw", claim, "NOT_ENOUGH_INFO", [gold, other], [], {})
+    assert t.y == [1, 1]
+
+
+def test_evaluate_reports_every_view_on_the_same_traces():
+    rng = np.random.default_rng(0)
+    items = []
+    for i in range(40):
+        label = ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")[i % 3]
+        claim = f"Unit {i} captured the town of Alpha{i}."
+        gold = f"Unit {i} captured the town of Alpha{i} on June 1." if label == "SUPPORTS" else \
+            f"Unit {i} failed to capture the town of Alpha{i}."
+        noise = f"Unit {i} moved supplies toward Alpha{i} yesterday."
+        p = {"SUPPORTS": (0.8, 0.1, 0.1), "REFUTES": (0.3, 0.2, 0.5)}.get(label, (0.1, 0.8, 0.1))
+        table = {(gold, claim): p, (noise, claim): tuple(rng.dirichlet([1, 3, 1]))}
+        ev = [{"date": "2022-06-01", "quote": gold, "doc_id": 0}] if label != "NOT_ENOUGH_INFO" else []
+        items.append(traced("isw" if i % 2 else "scifact", claim, label, [gold, noise], ev, table))
+    report = calibrate.evaluate(items, Thresholds(), folds=4)
+    for name in ("isw", "scifact"):
+        entry = report[name]
+        assert {"cross_encoder_only", "combiner_cross_fitted", "combiner_cross_dataset",
+                "pairs_cross_encoder_only", "pairs_combiner_cross_fitted"} <= set(entry)
+        assert entry["cross_encoder_only"]["n"] == 20
+        assert 0.0 <= entry["combiner_cross_fitted"]["accuracy"] <= 1.0
+    model = calibrate.fit_traced(items)
+    assert model.meta["C"] in calibrate.C_GRID and model.meta["claims"] == {"isw": 20, "scifact": 20}
+    # the traces are left as they were: base probabilities back on every candidate
+    assert all(np.allclose(c.probs, b) for t in items for c, b in zip(t.cands, t.base))
