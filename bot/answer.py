@@ -48,15 +48,24 @@ LABEL_TEXT = {SUPPORTED: "Supported", REFUTED: "Refuted", CONFLICTING: "Conflict
 
 def citations_for(decision: Decision | None, related: list[Candidate], kind: str, limit: int = 5) -> list[
         tuple[Candidate, str, float]]:
-    """Which candidates to cite, with stance and score: the deciding evidence first, then the most related."""
+    """Which candidates to cite, with stance and score.
+
+    The strongest supporting and the strongest contradicting sentence come first (the evidence the verdict rests
+    on), then the candidates closest to the claim in wording, each still marked with its stance: a reader should see
+    the passage that talks about exactly the claim's subject even when the verifier scored another one higher.
+    """
     chosen: list[tuple[Candidate, str, float]] = []
+    stance_of: dict[int, tuple[str, float]] = {}
     if decision is not None:
-        chosen += [(c, "supports", c.entail) for c in decision.support[:3]]
-        chosen += [(c, "contradicts", c.contradict) for c in decision.refute[:3]]
+        stance_of.update({id(c): ("supports", c.entail) for c in decision.support})
+        stance_of.update({id(c): ("contradicts", c.contradict) for c in decision.refute})
+        chosen += [(c, "supports", c.entail) for c in decision.support[:1]]
+        chosen += [(c, "contradicts", c.contradict) for c in decision.refute[:1]]
     for c in related:
-        if len(chosen) >= limit:
+        if len(chosen) >= 2 * limit:
             break
-        chosen.append((c, "related", round(c.overlap, 4) if kind == "question" else c.entail))
+        default = ("related", round(c.overlap, 4) if kind == "question" else c.entail)
+        chosen.append((c, *stance_of.get(id(c), default)))
     out, seen = [], set()
     for c, stance, s in chosen:
         key = (c.report_id, c.start, c.end)
