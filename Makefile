@@ -3,7 +3,7 @@ PY ?= python
 ISW ?= runs/isw
 SCI ?= runs/scifact
 
-.PHONY: bench isw-index eval-isw eval-scifact speed scifact-retrieval verifier-speed test slow
+.PHONY: bench isw-index eval-isw eval-scifact calibrate speed scifact-retrieval verifier-speed test slow
 
 isw-index:
 	claimcheck --data-dir $(ISW) ingest --quiet seeds ../shared/data/isw-2022/reports.jsonl
@@ -11,6 +11,11 @@ isw-index:
 eval-isw: isw-index
 	claimcheck --data-dir $(ISW) eval ../shared/data/isw-2022/claims_dev.jsonl --out runs/eval-isw
 	claimcheck --data-dir $(ISW) eval ../shared/data/isw-2022/claims_dev.jsonl --use-as-of --out runs/eval-isw-asof
+	CLAIMCHECK_COMBINER=off claimcheck --data-dir $(ISW) eval ../shared/data/isw-2022/claims_dev.jsonl --out runs/eval-isw-bare
+
+# Cross-fitted measurement of the verdict combiner (writes a refitted combiner to runs/, not over the shipped one).
+calibrate: isw-index
+	claimcheck calibrate --isw $(ISW) --scifact $(SCI) --out runs/combiner.json --report runs/calibrate.json
 
 eval-scifact:
 	claimcheck --data-dir $(SCI) eval ../shared/data/scifact --scifact --out runs/eval-scifact
@@ -24,7 +29,7 @@ scifact-retrieval:
 verifier-speed:
 	$(PY) -m benchmarks.verifier_speed
 
-bench: eval-isw speed scifact-retrieval eval-scifact verifier-speed
+bench: eval-isw calibrate speed scifact-retrieval eval-scifact verifier-speed
 
 test:
 	$(PY) -m pytest
