@@ -224,6 +224,8 @@ def calibrate(ctx: click.Context, data_dir: Path, isw_dir: Path | None, scifact_
     from bot import evaluate
     from bot.service import ingest as run_ingest
     from bot.service import seeds_dir
+    from bot.verifier.combiner import model_fingerprint
+    from bot.verifier.nli import MODEL_DIR
     from bot.verify import Thresholds
 
     if not isw_dir and not scifact_dir:
@@ -247,7 +249,9 @@ def calibrate(ctx: click.Context, data_dir: Path, isw_dir: Path | None, scifact_
         engine.store.close()
     results = cal.evaluate(traced, Thresholds.load(), folds=folds)
     model = cal.fit_traced(traced)
-    model.meta = (model.meta or {}) | {"measured": results}
+    verifier_dir = MODEL_DIR if base.verifier in ("", "shipped") else Path(base.verifier)
+    model.meta = (model.meta or {}) | {"verifier": base.verifier,
+                                       "verifier_sha256": model_fingerprint(verifier_dir), "measured": results}
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         model.save(out)

@@ -169,3 +169,29 @@ def test_evaluate_reports_every_view_on_the_same_traces():
     assert model.meta["C"] in calibrate.C_GRID and model.meta["claims"] == {"isw": 20, "scifact": 20}
     # the traces are left as they were: base probabilities back on every candidate
     assert all(np.allclose(c.probs, b) for t in items for c, b in zip(t.cands, t.base))
+
+
+def test_a_combiner_fitted_on_another_verifier_is_not_applied(tmp_path, monkeypatch, caplog):
+    """The shipped combiner carries the sha256 of the verifier.onnx it was fitted on; a retrained model without a
+    refit combiner must get the bare cross-encoder, with a warning, not silently mismatched weights."""
+    from bot.verifier import combiner as combiner_module
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "verifier.onnx").symlink_to(MODEL_DIR / "verifier.onnx")
+    x, y = planted()
+    model = fit(x, y)
+    model.meta = {"verifier_sha256": combiner_module.model_fingerprint(folder)}
+    model.save(folder / "combiner.json")
+    monkeypatch.setattr(combiner_module, "MODEL_DIR", folder)
+    load_verifier.cache_clear()
+    try:
+        assert isinstance(load_verifier("shipped", "shipped"), CombinedScorer)
+        model.meta = {"verifier_sha256": "0" * 64}
+        model.save(folder / "combiner.json")
+        load_verifier.cache_clear()
+        with caplog.at_level("WARNING"):
+            assert not isinstance(load_verifier("shipped", "shipped"), CombinedScorer)
+        assert "fitted on another verifier.onnx" in caplog.text
+    finally:
+        load_verifier.cache_clear()

@@ -14,7 +14,9 @@ Inference is numpy only; fitting uses scikit-learn (a dependency of sentence-tra
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +28,7 @@ from bot.verifier.features import FEATURES, signals
 from bot.verifier.nli import MODEL_DIR, NLIScorer, load_scorer
 from bot.verify import content_words, overlap
 
-LABEL_IDS = {"entailment": 0, "neutral": 1, "contradiction": 2}
+log = logging.getLogger(__name__)
 _INTERACT = ("neg_evidence_only", "neg_claim_only", "num_mismatch", "date_mismatch", "antonym", "demonym_mismatch",
              "compass_mismatch")
 FEATURE_NAMES: tuple[str, ...] = (
@@ -129,8 +131,26 @@ def load_verifier(verifier: str = "shipped", combiner: str = "shipped") -> NLISc
         path = MODEL_DIR / "combiner.json"
         if verifier not in ("", "shipped") or not path.exists():
             return base
-    else:
-        path = Path(combiner)
-        if not path.exists():
-            raise FileNotFoundError(f"combiner file not found: {path}")
+        model = Combiner.load(path)
+        fitted_on = (model.meta or {}).get("verifier_sha256")
+        if fitted_on and fitted_on != model_fingerprint(MODEL_DIR):
+            log.warning("model/combiner.json was fitted on another verifier.onnx; verdicts use the bare model until "
+                        "`claimcheck calibrate` refits it")
+            return base
+        return CombinedScorer(base, model)
+    path = Path(combiner)
+    if not path.exists():
+        raise FileNotFoundError(f"combiner file not found: {path}")
     return CombinedScorer(base, Combiner.load(path))
+
+
+def model_fingerprint(model_dir: Path) -> str | None:
+    """sha256 of a folder's ``verifier.onnx``: ties a fitted combiner to the exact cross-encoder it was fitted on."""
+    onnx = model_dir / "verifier.onnx"
+    if not onnx.exists():
+        return None
+    digest = hashlib.sha256()
+    with open(onnx, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
