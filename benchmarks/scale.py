@@ -8,6 +8,7 @@ import argparse
 import resource
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from datetime import date, timedelta
@@ -44,6 +45,9 @@ def grow(src_dir: Path, dst_dir: Path, factor: int) -> dict:
                 store.begin_report(rep)
                 store.add_passages(rep, passages, vecs)
                 store.complete_report(rep, passages)
+            elapsed = time.perf_counter() - t0
+            print(f"scale: copy {copy + 1}/{factor} built, {elapsed:.0f} s", file=sys.stderr, flush=True)
+        print("scale: rebuilding the keyword index", file=sys.stderr, flush=True)
         store.rebuild_keyword_index()
         counts = store.counts()
     return {"passages": counts["passages"], "build_seconds": round(time.perf_counter() - t0, 1)}
