@@ -24,6 +24,9 @@ class Citation(BaseModel):
     stance: str = Field(description="supports | contradicts | related")
     attribution: str = Field(description="who the sentence says made the statement")
     context: str = Field("", description="the passage around the quote")
+    mismatches: list[str] = Field(default_factory=list,
+                                  description="differences spotted between this sentence and the claim "
+                                              "(negation, number, date, direction, nationality, opposite wording)")
 
 
 class Reply(BaseModel):

@@ -22,6 +22,7 @@ from bot.dates import parse_claim_dates, to_int
 from bot.retrieve import Query, retrieve
 from bot.settings import Settings
 from bot.verifier.combiner import load_verifier
+from bot.verifier.features import mismatches
 from bot.verifier.nli import NLIScorer
 from bot.verify import Thresholds, candidates, decide, score
 from index.embeddings import get_embedder
@@ -266,7 +267,8 @@ class Engine:
                 report_id=cand.report_id, title=info.title if info else "", date=info.date if info else None,
                 url=info.url if info else "", source=info.source if info else "", quote=cand.text,
                 start=cand.start, end=cand.end, score=round(float(s), 4), stance=stance,
-                attribution=cand.attribution.speaker, context=text[min(p_start, cand.start):max(p_end, cand.end)]))
+                attribution=cand.attribution.speaker, context=text[min(p_start, cand.start):max(p_end, cand.end)],
+                mismatches=mismatches(cand.text, state["req"].claim) if kind == "claim" else []))
         verdict = decision.verdict if decision else None
         confidence = decision.confidence if decision else (cites[0].score if cites else 0.0)
         if kind == "claim" and not state["hits"]:

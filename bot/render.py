@@ -36,11 +36,13 @@ def citation_html(i: int, c: Citation) -> str:
         k = c.context.index(c.quote)
         before, after = c.context[:k][-240:], c.context[k + len(c.quote):][:240]
     colour = STANCE_COLOUR.get(c.stance, "#57606a")
+    differences = (f'<div class="cc-diff">differs from the claim: {escape("; ".join(c.mismatches))}</div>'
+                   if c.mismatches else "")
     return (f'<div class="cc-cite" data-date="{escape(c.date or "")}" data-stance="{escape(c.stance)}">'
             f'<div><b>[{i}]</b> <span style="color:{colour};font-weight:600">{escape(c.stance)}</span> · '
             f'<span class="cc-date">{escape(c.date or "undated")}</span> · {link} · {escape(c.source)}</div>'
             f'<div class="cc-quote">…{escape(before)}<mark>{escape(c.quote)}</mark>{escape(after)}…</div>'
-            f'<div class="cc-who">said by: {escape(c.attribution)}</div></div>')
+            f'<div class="cc-who">said by: {escape(c.attribution)}</div>{differences}</div>')
 
 
 def timeline_svg(cites: list[Citation]) -> str:

@@ -75,3 +75,12 @@ def test_bad_requests_raise_input_errors(engine: Engine, kwargs, message):
 def test_control_characters_and_mixed_scripts_are_handled(engine: Engine):
     reply = engine.check("Islamic\x00 State \x07 attacked Крокус City Hall 🎵")
     assert "\x00" not in reply.claim and reply.kind == "claim"
+
+
+def test_citations_name_the_differences_they_show(engine: Engine):
+    reply = engine.check("Russian sources claimed that all the detainees were Chechen nationals")
+    tajik = [c for c in reply.citations if "Tajik" in c.quote]
+    assert tajik and "a nationality differs" in tajik[0].mismatches
+    assert reply.verdict != "SUPPORTED"
+    question = engine.check("Who were the detainees?")
+    assert question.citations and all(not c.mismatches for c in question.citations)

@@ -195,3 +195,9 @@ def test_a_combiner_fitted_on_another_verifier_is_not_applied(tmp_path, monkeypa
         assert "fitted on another verifier.onnx" in caplog.text
     finally:
         load_verifier.cache_clear()
+
+
+def test_mismatches_are_described_for_readers():
+    out = F.mismatches("The strike killed at least 50 people on April 8.", "The strike killed about a dozen people.")
+    assert out == ["a number differs"]
+    assert F.mismatches("Russian forces captured Kherson.", "Russian forces captured Kherson.") == []

@@ -113,10 +113,12 @@ def test_sources_panel_escapes_and_shows_timeline_and_subclaims():
     from bot.render import sources_html
 
     cites = [Citation(report_id=f"r{i}", title="<b>t</b>", date=d, url="javascript:alert(1)", source="ISW",
-                      quote="<img src=x onerror=alert(1)>", start=0, end=1, score=0.9, stance=s, attribution="ISW")
+                      quote="<img src=x onerror=alert(1)>", start=0, end=1, score=0.9, stance=s, attribution="ISW",
+                      mismatches=["a number differs", "<script>x</script>"])
              for i, (d, s) in enumerate([("2022-05-01", "supports"), ("2022-06-01", "contradicts")])]
     reply = Reply(claim="c", kind="claim", verdict="CONFLICTING", confidence=0.8, answer="a", citations=cites,
                   subclaims=[{"claim": "<i>x</i>", "verdict": "SUPPORTED", "confidence": 0.9}])
     html = sources_html(reply)
     assert "<img" not in html and "javascript:" not in html and "<i>x</i>" not in html
     assert "&lt;img src=x" in html and "cc-timeline" in html and "Checked as separate claims" in html
+    assert "differs from the claim: a number differs" in html and "<script>" not in html

@@ -40,6 +40,18 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 FEATURES = ("neg_evidence_only", "neg_claim_only", "num_mismatch", "num_unsupported", "num_match", "date_mismatch",
             "antonym", "compass_mismatch", "demonym_mismatch", "names_missing")
 
+# What a reader is told when a signal fires on a cited sentence (the counts and shares are not shown).
+DESCRIPTIONS = {
+    "neg_evidence_only": "the source negates what the claim asserts",
+    "neg_claim_only": "the claim negates what the source asserts",
+    "num_mismatch": "a number differs",
+    "num_unsupported": "the claim's number is not in the source",
+    "date_mismatch": "a date differs",
+    "antonym": "opposite wording (such as confirmed / denied)",
+    "compass_mismatch": "a direction differs",
+    "demonym_mismatch": "a nationality differs",
+}
+
 
 def _antonym_map() -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
@@ -145,3 +157,9 @@ def signals(evidence: str, claim: str) -> Signals:
     names_missing = sum(1 for n in names if n not in ew) / len(names) if names else 0.0
     return Signals((float(ne > nc), float(nc > ne), num_mismatch, num_unsupported, num_match, date_mismatch,
                     antonym, compass_mismatch, demonym_mismatch, names_missing))
+
+
+def mismatches(evidence: str, claim: str) -> list[str]:
+    """Plain-language differences between a cited sentence and the claim, for the reader (``DESCRIPTIONS``)."""
+    values = signals(evidence, claim).as_dict()
+    return [text for name, text in DESCRIPTIONS.items() if values[name] >= 1.0]
