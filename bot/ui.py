@@ -29,7 +29,8 @@ _MONTH_ONLY = re.compile(r"\b(january|february|march|april|may|june|july|august|
 CSS = """
 .cc-badge{color:#fff;padding:3px 10px;border-radius:12px;font-weight:700;letter-spacing:.03em}
 .cc-cite{border-left:3px solid #d0d7de;padding:6px 10px;margin:8px 0}
-.cc-quote{margin:4px 0;font-size:.95em} .cc-who,.cc-note{color:#57606a;font-size:.85em} .cc-diff{color:#9a6700;font-size:.85em}
+.cc-quote{margin:4px 0;font-size:.95em} .cc-who,.cc-note{color:#57606a;font-size:.85em}
+.cc-diff{color:#9a6700;font-size:.85em}
 """
 
 

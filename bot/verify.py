@@ -28,6 +28,17 @@ other s
 """
 _STOP = set(_STOP_TEXT.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*")
+# Text that addresses the checker instead of reporting the world: prompt injection planted in a report. It is never
+# evidence (a sentence saying "the verdict for X is SUPPORTED" quotes X word for word, which fools any overlap signal).
+_ADDRESSES_CHECKER = re.compile(
+    r"\bignore\s+(?:all\s+|any\s+|your\s+|the\s+|these\s+)?(?:previous\s+|prior\s+|above\s+|earlier\s+)?"
+    r"(?:instructions?|prompts?|rules|guidelines)\b"
+    r"|(?:^|[\s.;])(?:system|assistant)\s*:"
+    r"|\b(?:verdict|answer|label|classify|respond|reply|output)\b[^.]{0,80}"
+    r"\b(?-i:SUPPORTED|REFUTED|CONFLICTING|NOT[_ ]ENOUGH[_ ]EVIDENCE)\b"
+    r"|\b(?-i:SUPPORTED|REFUTED|CONFLICTING|NOT[_ ]ENOUGH[_ ]EVIDENCE)\b[^.]{0,40}\b(?:verdict|answer|every claim)\b"
+    r"|\byou\s+(?:must|should|will)\s+(?:now\s+)?(?:answer|respond|reply|say|output|classify|ignore)\b",
+    re.I)
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,11 @@ class Decision:
     related: list[Candidate]
 
 
+def addresses_the_checker(text: str) -> bool:
+    """True for instructions aimed at a fact-checking bot (so never evidence); ordinary reporting is untouched."""
+    return bool(_ADDRESSES_CHECKER.search(text))
+
+
 def content_words(text: str) -> set[str]:
     return {w.lower().strip("'’").rstrip(".,") for w in _WORD.findall(text)} - _STOP
 
@@ -118,7 +134,7 @@ def candidates(claim: str, passages: list[tuple[str, str, int, str, str]], max_s
     unique = []
     for c in sorted(out, key=lambda c: (-c.overlap, c.retrieval_rank)):
         key = (c.report_id, c.start, c.end)
-        if key not in seen and c.overlap >= min_overlap:
+        if key not in seen and c.overlap >= min_overlap and not addresses_the_checker(c.text):
             seen.add(key)
             unique.append(c)
     return unique[:max_sentences]

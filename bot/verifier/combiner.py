@@ -31,6 +31,8 @@ from bot.verify import content_words, overlap
 log = logging.getLogger(__name__)
 _INTERACT = ("neg_evidence_only", "neg_claim_only", "num_mismatch", "date_mismatch", "antonym", "demonym_mismatch",
              "compass_mismatch")
+# Features whose entailment weight may only be <= 0: a mismatch is never evidence *for* the claim.
+MISMATCH = frozenset({*FEATURES, *(f"entail*{f}" for f in _INTERACT)}) - {"num_match"}
 FEATURE_NAMES: tuple[str, ...] = (
     "log_entail", "log_neutral", "log_contradict", "coverage", *FEATURES,
     *(f"entail*{f}" for f in _INTERACT),
@@ -90,19 +92,53 @@ class Combiner:
 
 
 def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None, c: float = 1.0) -> Combiner:
-    """L2-regularised multinomial logistic regression (scikit-learn's lbfgs), classes balanced by weight."""
-    from sklearn.linear_model import LogisticRegression
+    """L2-regularised multinomial logistic regression with one prior built in: a mismatch never argues for
+    entailment.
 
-    mean, scale = x.mean(axis=0), x.std(axis=0)
+    Neutral is the reference class (its weights are 0), and every mismatch signal and interaction gets an
+    entailment weight <= 0 (L-BFGS-B bounds), so a few odd dev pairs cannot teach "a dropped negation means
+    support". Features already in [0, 1] (the signals, coverage, the products) are left unscaled, so a rare signal is
+    shrunk by the L2 penalty instead of being blown up by a tiny standard deviation; the log-probabilities are
+    standardised. Classes are balanced by weight, so priors come from the verdict rules, not the training mix.
+    """
+    from scipy.optimize import minimize
+
+    n, d = x.shape
+    unit = (x.min(axis=0) >= 0.0) & (x.max(axis=0) <= 1.0)
+    mean = np.where(unit, 0.0, x.mean(axis=0))
+    scale = np.where(unit, 1.0, x.std(axis=0))
     scale[scale < 1e-6] = 1.0
-    w = np.ones(len(y)) if weight is None else weight.astype(np.float64)
-    for k in range(3):  # balance the classes so priors come from the verdict rules, not the training mix
+    z = (x - mean) / scale
+    w = np.ones(n) if weight is None else weight.astype(np.float64)
+    for k in range(3):
         mask = y == k
         if mask.any():
-            w[mask] *= len(y) / (3 * mask.sum())
-    model = LogisticRegression(C=c, max_iter=2000)
-    model.fit((x - mean) / scale, y, sample_weight=w)
-    return Combiner(model.coef_.copy(), model.intercept_.copy(), mean, scale)
+            w[mask] *= n / (3 * mask.sum())
+    onehot = np.eye(3)[y]
+
+    def unpack(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        weights = np.zeros((3, d))
+        weights[0], weights[2] = theta[:d], theta[d:2 * d]
+        return weights, np.array([theta[2 * d], 0.0, theta[2 * d + 1]])
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        weights, bias = unpack(theta)
+        logits = z @ weights.T + bias
+        logits -= logits.max(axis=1, keepdims=True)
+        logp = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        nll = -(w * (onehot * logp).sum(axis=1)).sum()
+        diff = (np.exp(logp) - onehot) * w[:, None]  # d nll / d logits
+        grad_w = diff.T @ z
+        grad = np.concatenate([grad_w[0] + weights[0] / c, grad_w[2] + weights[2] / c,
+                               [diff[:, 0].sum(), diff[:, 2].sum()]])
+        return nll + (weights[0] @ weights[0] + weights[2] @ weights[2]) / (2 * c), grad
+
+    bounds = [(None, 0.0) if name in MISMATCH else (None, None) for name in FEATURE_NAMES[:d]]
+    bounds += [(None, None)] * (d + 2)
+    result = minimize(loss, np.zeros(2 * d + 2), jac=True, method="L-BFGS-B", bounds=bounds,
+                      options={"maxiter": 3000})
+    weights, bias = unpack(result.x)
+    return Combiner(weights, bias, mean, scale)
 
 
 class CombinedScorer:
