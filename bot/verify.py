@@ -33,7 +33,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*")
 _ADDRESSES_CHECKER = re.compile(
     r"\bignore\s+(?:all\s+|any\s+|your\s+|the\s+|these\s+)?(?:previous\s+|prior\s+|above\s+|earlier\s+)?"
     r"(?:instructions?|prompts?|rules|guidelines)\b"
-    r"|(?:^|[\s.;])(?:system|assistant)\s*:"
+    r"|(?:^|[.;]\s*)(?:system|assistant)\s*:|\b(?-i:SYSTEM|ASSISTANT)\s*:"
     r"|\b(?:verdict|answer|label|classify|respond|reply|output)\b[^.]{0,80}"
     r"\b(?-i:SUPPORTED|REFUTED|CONFLICTING|NOT[_ ]ENOUGH[_ ]EVIDENCE)\b"
     r"|\b(?-i:SUPPORTED|REFUTED|CONFLICTING|NOT[_ ]ENOUGH[_ ]EVIDENCE)\b[^.]{0,40}\b(?:verdict|answer|every claim)\b"
