@@ -101,17 +101,26 @@ def test_load_verifier_settings(tmp_path):
 
 
 def test_shipped_combiner_matches_this_code_and_keeps_clear_pairs():
+    """The verdict step's probabilities (cross-encoder + shipped combiner) on unambiguous pairs written here."""
+    from tests.test_verifier import CLEAR
+
     path = MODEL_DIR / "combiner.json"
     if not path.exists():
         pytest.skip("no shipped combiner")
     model = Combiner.load(path)
     assert model.meta and model.meta["claims"]  # fitted on traced dev claims, with its measurements
-    scorer = load_verifier("shipped", "shipped")
-    probs = scorer.score([
-        ("Russian forces captured Kherson on March 2.", "Russian forces captured Kherson."),
-        ("Russian forces captured Kherson on March 2.", "Russian forces failed to capture Kherson."),
-    ])
-    assert probs[0].argmax() == 0 and probs[1].argmax() == 2
+    pairs = [
+        *CLEAR,
+        ("Forces advanced up to 40 km east of the city.", "Forces advanced 100 km east of the city.",
+         "contradiction"),
+        ("Russian forces have not captured Soledar.", "Russian forces captured Soledar.", "contradiction"),
+        ("The White House confirmed that Iranian personnel are in Crimea.",
+         "The White House denied that Iranian personnel are in Crimea.", "contradiction"),
+        ("Russian forces captured Berdyansk, 70 km west of Mariupol, on February 26.",
+         "On February 26 Russian troops took Berdyansk, about 70 km west of Mariupol.", "entailment"),
+    ]
+    probs = load_verifier("shipped", "shipped").score([(p, h) for p, h, _ in pairs])
+    assert [("entailment", "neutral", "contradiction")[i] for i in probs.argmax(axis=1)] == [lab for *_, lab in pairs]
 
 
 # ---------------------------------------------------------------------------- calibration from traces
