@@ -30,7 +30,7 @@ from bot.verifier.combiner import Combiner, features, fit
 from bot.verify import Candidate, Thresholds, decide
 
 LABEL_OF = {"SUPPORTS": 0, "REFUTES": 2}
-C_GRID = (0.03, 0.1, 0.3, 1.0)
+C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
 
 @dataclass
