@@ -83,8 +83,8 @@ def trace_claims(engine: Engine, claims: Iterable[GoldClaim], dataset: str, prog
     for g in items:
         state = engine.trace(g.claim)
         cands = state["candidates"]
-        dates = {c.report_id: (engine.store.report_info(c.report_id).date
-                               if engine.store.report_info(c.report_id) else None) for c in cands}
+        infos = {c.report_id: engine.store.report_info(c.report_id) for c in cands}
+        dates = {rid: info.date if info else None for rid, info in infos.items()}
         t = Traced(dataset, g, cands, dates, base=[c.probs.copy() for c in cands])
         t.x = features([(c.text, g.claim) for c in cands], np.asarray(t.base).reshape(len(cands), 3))
         t.y = candidate_labels(t)

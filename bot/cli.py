@@ -24,12 +24,12 @@ def _fail(message: str, code: int = EXIT_FAILED) -> None:
     sys.exit(code)
 
 
-def _open(ctx: click.Context, seed: bool = True, progress: bool = False):
+def _open(ctx: click.Context, seed: bool = True, progress: bool = False, settings: Settings | None = None):
     from bot.service import open_engine
     from index.store import DataDirInUse, StoreCorrupt
 
     try:
-        return open_engine(_settings(ctx), seed=seed, progress=progress)
+        return open_engine(settings or _settings(ctx), seed=seed, progress=progress)
     except (DataDirInUse, StoreCorrupt) as exc:
         _fail(str(exc))
 
@@ -236,7 +236,7 @@ def calibrate(ctx: click.Context, data_dir: Path, isw_dir: Path | None, scifact_
         if folder is None:
             continue
         settings = base.model_copy(update={"data_dir": folder, "combiner": "off"})
-        engine = _open_with(settings)
+        engine = _open(ctx, seed=False, settings=settings)
         if name == "isw":
             claims, corpus = evaluate.read_claims(data_dir / "isw-2022" / "claims_dev.jsonl"), [
                 str(seeds_dir(settings)), str(data_dir / "isw-2022" / "reports.jsonl")]
@@ -263,16 +263,6 @@ def calibrate(ctx: click.Context, data_dir: Path, isw_dir: Path | None, scifact_
         for key, value in entry.items():
             shown = {k: v for k, v in value.items() if k != "confusion"}
             click.echo(f"{name:8} {key:28} {json.dumps(shown)}")
-
-
-def _open_with(settings: Settings):
-    from bot.chain import Engine
-    from index.store import DataDirInUse, StoreCorrupt
-
-    try:
-        return Engine.open(settings)
-    except (DataDirInUse, StoreCorrupt) as exc:
-        _fail(str(exc))
 
 
 @main.command(name="train-verifier")

@@ -66,3 +66,8 @@ def test_nli_json_schema():
     probs = json.loads(p.stdout)
     assert set(probs) == {"entailment", "neutral", "contradiction"}
     assert abs(sum(probs.values()) - 1) < 1e-4
+
+
+def test_calibrate_needs_an_index_folder():
+    p = run("calibrate")
+    assert p.returncode == 2 and "--isw" in p.stderr
