@@ -61,6 +61,22 @@ def test_changed_report_replaces_all_its_passages(store, embedder):
     assert meta["date_int"] == 20220202 and meta["date"] == "2022-02-02"  # no stale metadata merged in
 
 
+def test_replacing_and_deleting_after_a_reopen_keeps_parts_in_step(tmp_path, embedder):
+    # The per-report passage lists are rebuilt from the catalog on open; a replace or delete must use them.
+    with Store(tmp_path / "d") as s:
+        ingest_reports(s, make_reports(4), embedder.encode)
+        others = [p for p in ids_of(s)["catalog"] if p.startswith(("r000:", "r003:"))]
+    with Store(tmp_path / "d") as s:
+        ingest_reports(s, [report("r001", "Short new text about Lyman.", date="2022-03-03")], embedder.encode)
+        assert s.delete_report("r002")
+        s.rebuild_keyword_index()
+        ids = ids_of(s)
+        assert ids["chroma"] == ids["catalog"] == ids["keyword"]
+        assert [p for p in ids["catalog"] if p.startswith("r001:")] == ["r001:0-27"]
+        assert not any(p.startswith("r002:") for p in ids["catalog"])
+        assert [p for p in ids["catalog"] if p.startswith(("r000:", "r003:"))] == others and others
+
+
 def test_unchanged_text_is_not_embedded_twice(store, embedder):
     calls = []
 
