@@ -18,7 +18,7 @@ from functools import cached_property
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from bot.answer import Citation, Reply, answer_text, citations_for
-from bot.dates import parse_claim_dates, to_int
+from bot.dates import GRACE, off_period, parse_claim_dates, to_int
 from bot.retrieve import Query, retrieve
 from bot.settings import Settings
 from bot.verifier.combiner import load_verifier
@@ -212,7 +212,8 @@ class Engine:
         filters = {"as_of": as_of.isoformat() if as_of else None,
                    "date_from": date_from.isoformat() if date_from else None,
                    "date_to": date_to.isoformat() if date_to else None}
-        return {"req": req, "kind": kind, "filters": filters, "notes": notes,
+        period = understood.window if kind == "claim" and not point_in_time else None
+        return {"req": req, "kind": kind, "filters": filters, "notes": notes, "period": period,
                 "query": Query(req.claim, to_int(date_from), to_int(date_to),
                                prefer=_preferred_window(understood.window, as_of),
                                top_k=req.top_k or self.settings.top_k, max_per_report=self.settings.max_per_report,
@@ -242,6 +243,9 @@ class Engine:
         state["passages"] = {h.passage_id: (h.start, h.end) for h in hits}
         claim = state["req"].claim
         cands = candidates(claim, passages)
+        for c in cands:
+            info = self.store.report_info(c.report_id)
+            c.off_period = off_period(c.text, info.date if info else None, state.get("period"))
         state["candidates"] = cands
         state["decision"] = None
         if state["kind"] == "claim":
@@ -288,7 +292,7 @@ def _preferred_window(window: tuple[date, date] | None, as_of: date | None) -> t
     if as_of:
         return to_int(as_of - timedelta(days=10)), to_int(as_of)
     if window:
-        return to_int(window[0]), to_int(window[1] + timedelta(days=10))
+        return to_int(window[0]), to_int(window[1] + GRACE)
     return 0, 0
 
 

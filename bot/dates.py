@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                       "september", "october", "november", "december"], 1)}
@@ -23,6 +23,8 @@ _FULL = [re.compile(rf"\b{_M}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re
          re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")]                                     # 2022-03-09
 _MONTH_YEAR = re.compile(rf"\b{_M},?\s+(\d{{4}})\b", re.I)
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+# Reports written up to this long after a period still describe it (daily reports cover the last days' events).
+GRACE = timedelta(days=10)
 
 
 @dataclass(frozen=True)
@@ -74,3 +76,27 @@ def parse_claim_dates(text: str) -> ClaimDates:
 
 def to_int(d: date | None) -> int:
     return int(d.strftime("%Y%m%d")) if d else 0
+
+
+def off_period(sentence: str, report_date: str | None, window: tuple[date, date] | None) -> bool:
+    """True when a sentence cannot be about the claim's period: its report was written outside the period (plus
+    ``GRACE``) and the sentence names no month of the period.
+
+    Why: a claim about 'the August 9 attack' is not contradicted by a report from October describing October's
+    strikes, though an NLI model reads two strike reports with different details as a contradiction. Only day- and
+    month-precise periods count (a claim about a whole year can be summed up by any later report), and a sentence that
+    names the period's month (a later report restating the event) stays in.
+    """
+    from bot.verifier.features import dates
+
+    if window is None or not report_date or (window[1] - window[0]).days > 31:
+        return False
+    try:
+        written = date.fromisoformat(report_date[:10])
+    except ValueError:
+        return False
+    if window[0] <= written <= window[1] + GRACE:
+        return False
+    days, months = dates(sentence)
+    named = months | {m for m, _ in days}
+    return not named & {window[0].month, window[1].month}

@@ -50,6 +50,7 @@ class Thresholds:
     min_overlap: float = 0.25
     min_overlap_refute: float = 0.4
     third_party_discount: float = 0.5
+    off_period_discount: float = 0.5  # a sentence from outside the claim's period (bot.dates.off_period)
     conflict: float = 0.75  # both sides must reach this for CONFLICTING; otherwise the stronger side wins
 
     @classmethod
@@ -74,6 +75,7 @@ class Candidate:
     attribution: Attribution
     retrieval_rank: int
     probs: np.ndarray = field(default_factory=lambda: np.zeros(3, dtype=np.float32))
+    off_period: bool = False  # its report was written outside the claim's period and it names no date in it
 
     @property
     def entail(self) -> float:
@@ -154,8 +156,10 @@ def decide(claim: str, cands: list[Candidate], th: Thresholds) -> Decision:
     attributed_claim = claim_is_attributed(claim)
 
     def weight(c: Candidate) -> float:
-        """Reported speech neither supports nor refutes a bare statement of fact as strongly as the report's voice."""
-        return th.third_party_discount if c.attribution.third_party and not attributed_claim else 1.0
+        """Reported speech neither supports nor refutes a bare statement of fact as strongly as the report's voice;
+        a sentence from another period is likely about another event, whichever way the model reads it."""
+        w = th.third_party_discount if c.attribution.third_party and not attributed_claim else 1.0
+        return w * (th.off_period_discount if c.off_period else 1.0)
 
     def support_of(c: Candidate) -> float:
         return c.entail * weight(c)

@@ -84,3 +84,14 @@ def test_citations_name_the_differences_they_show(engine: Engine):
     assert reply.verdict != "SUPPORTED"
     question = engine.check("Who were the detainees?")
     assert question.citations and all(not c.mismatches for c in question.citations)
+
+
+def test_sentences_from_outside_the_claims_period_are_marked(engine: Engine):
+    # The seed report is dated 2024-03-24: two weeks after March 10, beyond the grace; the same week as March 22.
+    early = engine.trace("On March 10, 2024, Islamic State attacked Crocus City Hall.")["candidates"]
+    assert early and any(c.off_period for c in early)
+    assert all(c.off_period == ("March" not in c.text) for c in early)  # a sentence naming March may restate it
+    assert not any(c.off_period for c in engine.trace("On March 22, 2024, Islamic State attacked Crocus City "
+                                                      "Hall.")["candidates"])
+    as_of = engine.trace("As of April 30, 2024, Islamic State had attacked Crocus City Hall.")["candidates"]
+    assert as_of and not any(c.off_period for c in as_of)  # a state 'as of' a day: earlier reports all speak to it

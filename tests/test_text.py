@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from bot.dates import parse_claim_dates
+from bot.dates import off_period, parse_claim_dates
 from index.chunking import chunk
 from index.sentences import sentence_spans
 
@@ -49,3 +49,15 @@ def test_claim_dates():
     assert parse_claim_dates("on 9 March 2022 the Kremlin admitted it").window == (date(2022, 3, 9),) * 2
     assert parse_claim_dates("Russia attacked Ukraine").window is None
     assert parse_claim_dates("as of February 30, 2022 nothing").as_of is None  # impossible date ignored
+
+
+def test_off_period_sentences():
+    day = (date(2022, 8, 9), date(2022, 8, 9))
+    later = "Russian forces struck energy infrastructure with drones."
+    assert off_period(later, "2022-10-11", day)  # written two months on, about something else
+    assert not off_period("The August 9 attack destroyed eight aircraft.", "2022-10-11", day)  # restates the event
+    assert not off_period(later, "2022-08-10", day) and not off_period(later, "2022-08-19", day)  # within the grace
+    assert off_period(later, "2022-08-20", day)
+    assert not off_period(later, "2022-10-11", (date(2022, 1, 1), date(2022, 12, 31)))  # a year: any report may sum up
+    assert not off_period(later, "2022-10-11", None) and not off_period(later, None, day)
+    assert not off_period(later, "not a date", day)

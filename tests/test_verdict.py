@@ -70,6 +70,19 @@ def test_unrelated_contradiction_is_ignored():
     assert decide(CLAIM, cs, th).verdict == NOT_ENOUGH
 
 
+def test_a_sentence_from_another_period_counts_for_less():
+    th = Thresholds()
+    other = "Russian forces struck Berdyansk port facilities with missiles."
+    table = {(S_OK, CLAIM): (0.7, 0.2, 0.1), (other, CLAIM): (0.05, 0.05, 0.9)}
+    cs = cands_for([("a", S_OK), ("b", other)], table)
+    assert decide(CLAIM, cs, th).verdict == REFUTED  # same period: the stronger side wins
+    for c in cs:
+        c.off_period = c.report_id == "b"
+    d = decide(CLAIM, cs, th)
+    assert d.verdict == SUPPORTED and not d.refute  # 0.9 x 0.5 is below the contradiction threshold
+    assert decide(CLAIM, cs, Thresholds(off_period_discount=1.0)).verdict == REFUTED
+
+
 def test_candidates_carry_report_offsets_and_pairs():
     text = "Intro sentence here. Russian forces captured Berdyansk on February 26. Then more happened."
     cs = candidates(CLAIM, [("p", "r", 100, text, "ISW")])
