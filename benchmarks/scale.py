@@ -1,7 +1,8 @@
 """Scale: the ISW library grown ×N with synthetic copies (each report's text and passages again, under new ids and
 dates, vectors perturbed and re-normalised, so nothing is re-embedded) -> search and full-check latency, peak memory,
-disk. Usage: python -m benchmarks.scale --source-dir DIR --factors 1 10 30 (DIR holds the ISW index); one copy of
-the library is grown factor by factor and measured at each, and ``build_seconds`` is the time of that step."""
+disk. Usage: python -m benchmarks.scale --source-dir DIR --factors 1 10 30 [--keep NEW_DIR] (DIR holds the ISW
+index); one copy of the library is grown factor by factor and measured at each, and ``build_seconds`` is the time of
+that step."""
 
 from __future__ import annotations
 
@@ -89,9 +90,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--source-dir", type=Path, required=True)
     ap.add_argument("--factors", type=int, nargs="+", default=[1, 10])
+    ap.add_argument("--keep", type=Path, help="grow the library in this new folder and leave it there (to profile the "
+                    "largest library afterwards: building x100 takes ~45 minutes); default: a temporary folder")
     args = ap.parse_args()
+    if args.keep and args.keep.exists():
+        ap.error(f"--keep {args.keep} already exists; give a new folder")
     with tempfile.TemporaryDirectory() as tmp:
-        data_dir = Path(tmp) / "d"
+        data_dir = args.keep or Path(tmp) / "d"
         shutil.copytree(args.source_dir, data_dir)
         (data_dir / ".lock").unlink(missing_ok=True)
         sources = originals(data_dir)
