@@ -24,6 +24,7 @@ from index.chunking import Passage
 from index.report import Report
 
 COLLECTION = "claimcheck-passages"
+EXACT_LIMIT = 50_000  # passages in a narrow date range searched exhaustively (about 200 ms at most on 2 cores)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
   id TEXT PRIMARY KEY, hash TEXT NOT NULL, status TEXT NOT NULL, title TEXT, date TEXT, date_int INTEGER,
@@ -261,7 +262,36 @@ class Store:
                 if _in_range(self._passages[pid].date_int, date_from, date_to)]
         if len(hits) >= k or k * 8 >= n:
             return hits[:k]
+        exact = self._exact_dense(vector, k, date_from, date_to)
+        if exact is not None:
+            return exact
         return self._dense(vector, min(k, n), _date_where(date_from, date_to))
+
+    def _exact_dense(self, vector: np.ndarray, k: int, date_from: int, date_to: int,
+                     limit: int = EXACT_LIMIT) -> list[tuple[str, float]] | None:
+        """Brute-force cosine over the passages a narrow date filter lets through, their vectors read from the
+        catalog's embedding cache. None when more than ``limit`` pass or any lacks a cached vector.
+
+        Why: when the unfiltered over-fetch finds too few passages in range, the filter is narrow, and Chroma's
+        filtered search grows with the library (2.3 s p95 at 1.45 M passages, 114 ms at 14k, measured), while this
+        grows with the passages in range only (~50 ms for 13k) and is exact.
+        """
+        with self._write:  # readers share the connection with writers: never inside their transaction
+            rows = self.db.execute(
+                "SELECT p.id, e.vec FROM reports r JOIN passages p ON p.report_id = r.id "
+                "LEFT JOIN embeddings e ON e.hash = p.hash AND e.model = ? "
+                "WHERE r.status = 'complete' AND r.date_int >= ? AND r.date_int <= ? LIMIT ?",
+                (self.embedding_model, max(1, date_from), date_to or 99_991_231, limit + 1)).fetchall()
+        if len(rows) > limit or any(vec is None for _, vec in rows):
+            return None
+        rows = [(pid, vec) for pid, vec in rows if pid in self._passages]
+        if not rows:
+            return []
+        mat = np.frombuffer(b"".join(vec for _, vec in rows), dtype=np.float32).reshape(len(rows), -1)
+        sims = mat @ (np.asarray(vector, dtype=np.float32) / (np.linalg.norm(vector) or 1.0))
+        sims /= np.maximum(np.linalg.norm(mat, axis=1), 1e-12)
+        top = np.argsort(-sims, kind="stable")[:k]
+        return [(rows[i][0], float(sims[i])) for i in top]
 
     def _dense(self, vector: np.ndarray, n: int, where: dict | None) -> list[tuple[str, float]]:
         res = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, where=where,
