@@ -75,7 +75,7 @@ class Candidate:
     attribution: Attribution
     retrieval_rank: int
     probs: np.ndarray = field(default_factory=lambda: np.zeros(3, dtype=np.float32))
-    off_period: bool = False  # its report was written outside the claim's period and it names no date in it
+    off_period: bool = False  # set by the chain from bot.dates.off_period
 
     @property
     def entail(self) -> float:

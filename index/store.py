@@ -273,8 +273,8 @@ class Store:
         catalog's embedding cache. None when more than ``limit`` pass or any lacks a cached vector.
 
         Why: when the unfiltered over-fetch finds too few passages in range, the filter is narrow, and Chroma's
-        filtered search grows with the library (2.3 s p95 at 1.45 M passages, 114 ms at 14k, measured), while this
-        grows with the passages in range only (~50 ms for 13k) and is exact.
+        filtered search grows with the library (3.8-5.5 s a query at 1.45 M passages, 114 ms at 14k, measured), while
+        this grows with the passages in range only (~50 ms for 13k; 65 ms at 1.45 M) and is exact.
         """
         with self._write:  # readers share the connection with writers: never inside their transaction
             rows = self.db.execute(
