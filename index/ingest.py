@@ -83,7 +83,7 @@ def ingest_reports(store: Store, reports: Iterable[Report], encode: Encoder, *, 
     finally:
         writer.shutdown(wait=True)
     if result.added or result.updated or result.repaired:
-        store.rebuild_keyword_index()
+        store.refresh_keyword_index()
     if bar is not None:
         bar.close()
     result.seconds = time.perf_counter() - t0

@@ -9,7 +9,6 @@ all, and a killed ingest leaves nothing a re-run cannot repair. One process owns
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import sqlite3
 import threading
@@ -21,6 +20,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index.chunking import Passage
+from index.keywords import KeywordIndex
 from index.report import Report
 
 COLLECTION = "claimcheck-passages"
@@ -93,8 +93,8 @@ class Store:
         # report id -> its passage ids, so replacing or deleting one report never scans the whole library
         # (a scan per report made a large ingest quadratic: ~50 ms a report at 435k passages).
         self._by_report: dict[str, list[str]] = {}
-        # (index, passage ids) swapped as one object, so a reader never pairs a new index with old ids.
-        self._keyword: tuple[object | None, list[str]] = (None, [])
+        # Index, ids and delta swapped as one object, so a reader never pairs a new index with old ids.
+        self._keyword = KeywordIndex()
         self._load_views()
 
     # ------------------------------------------------------------------ opening
@@ -183,38 +183,47 @@ class Store:
                         "value = CAST(value AS INTEGER) + 1")
 
     def _load_bm25(self) -> None:
-        folder = self.data_dir / "bm25"
-        stamp = folder / "generation.json"
-        if stamp.exists():
-            try:
-                saved = json.loads(stamp.read_text())
-                if saved.get("generation") == self.generation:
-                    import bm25s
+        """The saved keyword index, brought up to date with the catalog (by a delta, or rebuilt)."""
+        loaded = KeywordIndex.load(self.data_dir / "bm25")
+        if loaded is None:
+            self.rebuild_keyword_index()
+            return
+        self._keyword = loaded
+        self.refresh_keyword_index()
 
-                    self._keyword = (bm25s.BM25.load(str(folder / "index")), saved["ids"])
-                    return
-            except (OSError, ValueError, KeyError):
-                pass
-        self.rebuild_keyword_index()
+    def _report_hashes(self) -> dict[str, str]:
+        with self._write:
+            return dict(self.db.execute("SELECT id, hash FROM reports WHERE status='complete'").fetchall())
 
     def rebuild_keyword_index(self) -> None:
-        """Re-index keywords from the complete passages (bm25s has no incremental update; it takes seconds)."""
-        import bm25s
-
+        """Re-index keywords from all complete passages (bm25s has no incremental update: ~1 min at 145k)."""
+        reports = self._report_hashes()
         ids = sorted(self._passages)
-        folder = self.data_dir / "bm25"
-        folder.mkdir(exist_ok=True)
-        if not ids:
-            self._keyword = (None, [])
-        else:
-            texts = self.passage_texts(ids)
-            model = bm25s.BM25()
-            model.index(_tokenize([texts[i] for i in ids]), show_progress=False)
-            model.save(str(folder / "index"))
-            self._keyword = (model, ids)
-        tmp = folder / "generation.json.tmp"
-        tmp.write_text(json.dumps({"generation": self.generation, "ids": ids}))
-        tmp.replace(folder / "generation.json")
+        texts = self.passage_texts(ids)
+        index = KeywordIndex.build(ids, [texts[i] for i in ids], reports)
+        index.save(self.data_dir / "bm25")
+        self._keyword = index
+
+    def refresh_keyword_index(self) -> None:
+        """Bring keywords up to date after an ingest: passages of new or changed reports go to the delta (fast), and
+        the whole index is rebuilt only when the delta outgrows ``keywords.DELTA_SHARE`` of it."""
+        main = self._keyword
+        current = self._report_hashes()
+        changed = {rid for rid, digest in current.items() if main.reports.get(rid) != digest}
+        gone = changed | (set(main.reports) - set(current))
+        delta = sorted(pid for rid in changed for pid in self._by_report.get(rid, []))
+        stale = frozenset(pid for pid in main.ids if pid.rpartition(":")[0] in gone) if gone else frozenset()
+        if main.needs_rebuild(delta=len(delta), stale=len(stale)):
+            self.rebuild_keyword_index()
+            return
+        texts = self.passage_texts(delta)
+        self._keyword = main.with_delta(delta, [texts[i] for i in delta], stale)
+
+    def keyword_ids(self) -> list[str]:
+        """The passages keyword search can return (indexed and still in the library)."""
+        index = self._keyword
+        return [i for i in index.ids if i in self._passages and i not in index.stale] + [
+            i for i in index.delta_ids if i in self._passages]
 
     def reports(self) -> list[ReportInfo]:
         return sorted(self._reports.values(), key=lambda r: (r.date or "", r.id))
@@ -246,7 +255,7 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         return {"reports": len(self._reports), "passages": len(self._passages), "chroma": self.collection.count(),
-                "keyword": len(self._keyword[1])}
+                "keyword": len(self.keyword_ids())}
 
     # ------------------------------------------------------------------ search
     def dense_search(self, vector: np.ndarray, k: int, date_from: int = 0, date_to: int = 0) -> list[tuple[str, float]]:
@@ -300,17 +309,14 @@ class Store:
                 if pid in self._passages]
 
     def keyword_search(self, query: str, k: int, date_from: int = 0, date_to: int = 0) -> list[tuple[str, float]]:
-        model, ids = self._keyword
-        if model is None or not ids:
+        index = self._keyword
+        ids = index.all_ids
+        if not ids:
             return []
-        tokens = _tokenize([query])
-        if not tokens.vocab or not any(len(t) for t in tokens.ids):
-            return []
-        n = min(len(ids), k * (4 if (date_from or date_to) else 1))
-        docs, scores = model.retrieve(tokens, k=n, show_progress=False, n_threads=1)
+        removed = len(index.ids) + len(index.delta_ids) - len(self._passages)  # still indexed, no longer here
+        n = min(len(ids), k * (4 if (date_from or date_to) else 1) + max(0, removed) + len(index.stale))
         out = []
-        for idx, score in zip(docs[0], scores[0]):
-            pid = ids[int(idx)]
+        for pid, score in index.search(query, n):
             info = self._passages.get(pid)
             if info is None or score <= 0 or not _in_range(info.date_int, date_from, date_to):
                 continue
@@ -424,18 +430,6 @@ class Store:
         with self._write:
             self.db.executemany("INSERT OR IGNORE INTO embeddings VALUES (?, ?, ?)",
                                 [(h, self.embedding_model, v.astype(np.float32).tobytes()) for h, v in items])
-
-
-def _tokenize(texts: list[str]):
-    import bm25s
-
-    try:
-        import Stemmer
-
-        stemmer = Stemmer.Stemmer("english")
-    except ImportError:  # PyStemmer is optional: plain tokens still work
-        stemmer = None
-    return bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False)
 
 
 def _in_range(value: int, date_from: int, date_to: int) -> bool:

@@ -33,7 +33,7 @@ def make_reports(n: int, sentences: int = 12):
 
 def ids_of(store: Store) -> dict[str, list[str]]:
     return {"chroma": sorted(store.collection.get(include=[])["ids"]), "catalog": sorted(store._passages),
-            "keyword": sorted(store._keyword[1])}
+            "keyword": sorted(store.keyword_ids())}
 
 
 def test_ingest_is_idempotent(store, embedder):
