@@ -49,6 +49,10 @@ LABEL_TEXT = {SUPPORTED: "Supported", REFUTED: "Refuted", CONFLICTING: "Conflict
               NOT_ENOUGH: "Not enough evidence"}
 
 
+# A claim's "related" citations must share at least this share of the best candidate's overlap with the claim.
+RELATED_MIN_RATIO = 0.6
+
+
 def citations_for(decision: Decision | None, related: list[Candidate], kind: str, limit: int = 5) -> list[
         tuple[Candidate, str, float]]:
     """Which candidates to cite, with stance and score.
@@ -56,8 +60,13 @@ def citations_for(decision: Decision | None, related: list[Candidate], kind: str
     The strongest supporting and the strongest contradicting sentence come first (the evidence the verdict rests
     on), then the candidates closest to the claim in wording, each still marked with its stance: a reader should see
     the passage that talks about exactly the claim's subject even when the verifier scored another one higher.
+    For a claim, a related sentence much further from its wording than the closest one (``RELATED_MIN_RATIO``) is
+    left out: such sentences were mostly from neighbouring reports about other events (BENCHMARKS.md, citations).
     """
     chosen: list[tuple[Candidate, str, float]] = []
+    if kind == "claim" and related:
+        best = max(c.overlap for c in related)
+        related = [c for c in related if c.overlap >= RELATED_MIN_RATIO * best]
     stance_of: dict[int, tuple[str, float]] = {}
     if decision is not None:
         stance_of.update({id(c): ("supports", c.entail) for c in decision.support})

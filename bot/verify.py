@@ -52,6 +52,9 @@ class Thresholds:
     third_party_discount: float = 0.5
     off_period_discount: float = 0.5  # a sentence from outside the claim's period (bot.dates.off_period)
     conflict: float = 0.75  # both sides must reach this for CONFLICTING; otherwise the stronger side wins
+    # ... and be about the claim to a like degree: the weaker side's probability x overlap must reach this share of
+    # the stronger side's (a confident contradiction from a sentence about a neighbouring fact is no conflict)
+    conflict_balance: float = 0.75
 
     @classmethod
     def load(cls, model_dir: Path = MODEL_DIR) -> Thresholds:
@@ -176,10 +179,14 @@ def decide(claim: str, cands: list[Candidate], th: Thresholds) -> Decision:
     best_r = refute_of(refute[0]) if refute else 0.0
     if support and refute:
         s, r = support[0], refute[0]
+        # Weighed by how close each sentence is to the claim's wording: when one sentence supports and another
+        # contradicts, the one about the claim's own subject should win over one about a neighbouring fact.
+        topical_s, topical_r = best_s * s.overlap, best_r * r.overlap
         different = s.report_id != r.report_id or s.attribution.speaker != r.attribution.speaker
-        if different and min(best_s, best_r) >= th.conflict:
+        if (different and min(best_s, best_r) >= th.conflict
+                and min(topical_s, topical_r) >= th.conflict_balance * max(topical_s, topical_r)):
             return Decision(CONFLICTING, round(min(best_s, best_r), 4), support, refute, related)
-        if best_s >= best_r:
+        if topical_s >= topical_r:
             return Decision(SUPPORTED, round(best_s, 4), support, [], related)
         return Decision(REFUTED, round(best_r, 4), [], refute, related)
     if support:

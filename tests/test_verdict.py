@@ -72,7 +72,7 @@ def test_unrelated_contradiction_is_ignored():
 
 def test_a_sentence_from_another_period_counts_for_less():
     th = Thresholds()
-    other = "Russian forces struck Berdyansk port facilities with missiles."
+    other = "Russian forces struck Berdyansk port facilities on February 26 rather than capturing it."
     table = {(S_OK, CLAIM): (0.7, 0.2, 0.1), (other, CLAIM): (0.05, 0.05, 0.9)}
     cs = cands_for([("a", S_OK), ("b", other)], table)
     assert decide(CLAIM, cs, th).verdict == REFUTED  # same period: the stronger side wins
@@ -164,3 +164,27 @@ def test_text_addressing_the_checker_is_never_evidence(text):
 ])
 def test_ordinary_reporting_is_not_mistaken_for_instructions(text):
     assert not addresses_the_checker(text)
+
+
+def test_a_claims_citations_leave_out_sentences_far_from_its_wording():
+    from bot.answer import citations_for
+
+    close = "Russian forces captured Berdyansk on February 26 after a short fight."
+    far = "Russian forces shelled Kharkiv overnight."  # 2 of the claim's 6 content words
+    table = {(close, CLAIM): (0.2, 0.7, 0.1), (far, CLAIM): (0.1, 0.8, 0.1)}
+    cs = cands_for([("a", close), ("b", far)], table)
+    assert {c.text for c in cs} == {close, far}
+    d = decide(CLAIM, cs, Thresholds())
+    claim_cites = [c.text for c, _, _ in citations_for(d, d.related, "claim")]
+    assert claim_cites == [close]
+    assert {c.text for c, _, _ in citations_for(None, d.related, "question")} == {close, far}  # questions keep both
+
+
+def test_the_sentence_closer_to_the_claim_decides_between_support_and_refutation():
+    th = Thresholds()
+    other = "Russian forces advanced toward Mariupol on February 26."  # a neighbouring fact: 4 of 6 claim words
+    table = {(S_OK, CLAIM): (0.9, 0.05, 0.05), (other, CLAIM): (0.05, 0.05, 0.9)}
+    d = decide(CLAIM, cands_for([("a", S_OK), ("b", other)], table), th)
+    assert d.verdict == SUPPORTED  # not CONFLICTING: the contradiction is about another subject
+    table = {(S_NO, CLAIM): (0.05, 0.05, 0.8), (other, CLAIM): (0.85, 0.05, 0.1)}
+    assert decide(CLAIM, cands_for([("a", S_NO), ("b", other)], table), th).verdict == REFUTED
