@@ -84,6 +84,18 @@ def test_fit_learns_a_planted_signal_and_round_trips(tmp_path):
         Combiner.load(tmp_path / "bad.json")
 
 
+def test_fit_keeps_the_direction_of_evidence_whatever_the_data_say():
+    """Mismatches never argue for the claim; an unverifiable number never argues for either side."""
+    x, y = planted()
+    names = list(FEATURE_NAMES)
+    unsupported, negation = names.index("num_unsupported"), names.index("neg_evidence_only")
+    x[:, unsupported] = (y == 2).astype(float)  # data in which an unstated number "means" contradiction
+    x[:, negation] = (y == 0).astype(float)  # ... and a negation in the evidence "means" entailment
+    model = fit(x, y, c=10.0)
+    assert model.weights[2, unsupported] <= 0 and model.weights[0, unsupported] <= 0
+    assert model.weights[0, negation] <= 0 and model.weights[2, negation] >= 0
+
+
 def test_combined_scorer_wraps_any_base_scorer():
     x, y = planted()
     scorer = CombinedScorer(FakeScorer({("p", "h"): (0.9, 0.05, 0.05)}), fit(x, y))

@@ -33,8 +33,11 @@ _INTERACT = ("neg_evidence_only", "neg_claim_only", "num_mismatch", "date_mismat
              "compass_mismatch")
 # Say whether a sentence is about the claim, not which way it points: one weight for entailment and contradiction.
 RELEVANCE = frozenset({"coverage", "names_missing", "num_match"})
+# A detail of the claim the evidence does not state (a number it never gives) argues for "not enough information":
+# never for the claim, never for a contradiction.
+UNVERIFIABLE = frozenset({"num_unsupported"})
 # Never evidence *for* the claim, never evidence against a contradiction.
-MISMATCH = frozenset({*FEATURES, *(f"entail*{f}" for f in _INTERACT)}) - RELEVANCE
+MISMATCH = frozenset({*FEATURES, *(f"entail*{f}" for f in _INTERACT)}) - RELEVANCE - UNVERIFIABLE
 FEATURE_NAMES: tuple[str, ...] = (
     "log_entail", "log_neutral", "log_contradict", "coverage", *FEATURES,
     *(f"entail*{f}" for f in _INTERACT),
@@ -101,7 +104,8 @@ def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None, c: float
     - *relevance* features (coverage, missing names, matching numbers) say whether a sentence is about the claim,
       not which way it points: their weight is shared by entailment and contradiction;
     - *mismatch* signals and their products never argue for the claim and never against a contradiction:
-      entailment weight <= 0, contradiction weight >= 0 (L-BFGS-B bounds).
+      entailment weight <= 0, contradiction weight >= 0 (L-BFGS-B bounds);
+    - *unverifiable* details (a number the evidence never gives) argue for neither: both weights <= 0.
     So which way a related sentence points comes from the cross-encoder and the mismatch signals only. Features
     already in [0, 1] are not standardised (a rare signal is shrunk by the L2 penalty instead of being inflated by
     a tiny standard deviation); the log-probabilities are. Classes are balanced by weight, so priors come from the
@@ -144,9 +148,9 @@ def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None, c: float
         reg = ((weights[0] ** 2).sum() + (weights[2] ** 2).sum()) / (2 * c)
         return nll + reg, np.concatenate([grad_e, grad_c, [diff[:, 0].sum(), diff[:, 2].sum()]])
 
-    bounds = [(None, 0.0) if name in MISMATCH else (None, None) for name in names]
-    bounds += [(0.0, 0.0) if name in RELEVANCE else (0.0, None) if name in MISMATCH else (None, None)
-               for name in names]
+    bounds = [(None, 0.0) if name in MISMATCH | UNVERIFIABLE else (None, None) for name in names]
+    bounds += [(0.0, 0.0) if name in RELEVANCE else (0.0, None) if name in MISMATCH
+               else (None, 0.0) if name in UNVERIFIABLE else (None, None) for name in names]
     bounds += [(None, None)] * 2
     result = minimize(loss, np.zeros(2 * d + 2), jac=True, method="L-BFGS-B", bounds=bounds,
                       options={"maxiter": 5000})
