@@ -3,7 +3,7 @@ PY ?= python
 ISW ?= runs/isw
 SCI ?= runs/scifact
 
-.PHONY: bench isw-index eval-isw eval-scifact calibrate speed scale scifact-retrieval verifier-speed test slow
+.PHONY: bench isw-index eval-isw eval-scifact calibrate speed ingest-one scale scifact-retrieval verifier-speed test slow
 
 isw-index:
 	claimcheck --data-dir $(ISW) ingest --quiet seeds ../shared/data/isw-2022/reports.jsonl
@@ -23,6 +23,10 @@ eval-scifact:
 speed: isw-index
 	$(PY) -m benchmarks.speed --data-dir $(ISW)
 
+# Adding reports to a built library: keyword delta vs a full keyword rebuild, same run.
+ingest-one: isw-index
+	$(PY) -m benchmarks.ingest_one --data-dir $(ISW)
+
 # Not in `bench`: about 50 minutes on 2 cores, ~11 GB of disk under $TMPDIR and ~9.5 GB of memory at x100.
 scale: isw-index
 	$(PY) -m benchmarks.scale --source-dir $(ISW) --factors 1 10 30 100
@@ -33,7 +37,7 @@ scifact-retrieval:
 verifier-speed:
 	$(PY) -m benchmarks.verifier_speed
 
-bench: eval-isw calibrate speed scifact-retrieval eval-scifact verifier-speed
+bench: eval-isw calibrate speed ingest-one scifact-retrieval eval-scifact verifier-speed
 
 test:
 	$(PY) -m pytest

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,13 +74,18 @@ class KeywordIndex:
         return cls(model, list(ids), avgdl or 1.0, dict(reports))
 
     def save(self, folder: Path) -> None:
-        """Write the main index, then (atomically, last) the stamp that names its rows and reports."""
+        """Write the main index into a new sub-folder, then (atomically, last) the stamp that names that sub-folder,
+        its rows and reports; then remove older builds. A kill at any point leaves a stamp and the files it names."""
         folder.mkdir(parents=True, exist_ok=True)
+        name = f"index-{uuid.uuid4().hex[:12]}"
         if self.model is not None:
-            self.model.save(str(folder / "index"))
+            self.model.save(str(folder / name))
         tmp = folder / "rows.json.tmp"
-        tmp.write_text(json.dumps({"ids": self.ids, "avgdl": self.avgdl, "reports": self.reports}))
+        tmp.write_text(json.dumps({"dir": name, "ids": self.ids, "avgdl": self.avgdl, "reports": self.reports}))
         tmp.replace(folder / "rows.json")
+        for old in folder.iterdir():
+            if old.is_dir() and old.name != name and old.name.startswith("index"):
+                shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex | None:
@@ -88,11 +95,11 @@ class KeywordIndex:
         try:
             saved = json.loads((folder / "rows.json").read_text())
             ids, avgdl, reports = list(saved["ids"]), float(saved["avgdl"]), dict(saved["reports"])
-            model = bm25s.BM25.load(str(folder / "index")) if ids else None
+            model = bm25s.BM25.load(str(folder / saved["dir"])) if ids else None
         except (OSError, ValueError, KeyError, TypeError):
             return None
         if model is not None and model.scores.get("num_docs") != len(ids):
-            return None  # index files from another build than the stamp (a kill between the two writes)
+            return None
         return cls(model, ids, avgdl, reports)
 
     def with_delta(self, ids: list[str], texts: list[str], stale: frozenset[str]) -> KeywordIndex:

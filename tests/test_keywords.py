@@ -3,6 +3,8 @@ libraries stay in step; the whole index is rebuilt only when the delta outgrows 
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from index import keywords
@@ -63,3 +65,17 @@ def test_ingest_updates_keywords_by_delta_and_a_reopen_keeps_them(tmp_path, embe
         ingest_reports(s, [report("r8", "Drones struck Sevastopol.", date="2022-03-08")], embedder.encode)
         assert not s._keyword.delta_ids and not s._keyword.stale and _hits(s, "Sevastopol drones") == {"r8"}
         assert {q: _hits(s, q) for q in before} == before
+
+
+def test_save_and_load_round_trip_and_a_stamp_without_its_files_means_rebuild(tmp_path):
+    index = KeywordIndex.build(["a", "b"], TEXTS[:2], {"r": "h1"})
+    index.save(tmp_path)
+    index.save(tmp_path)  # a second build replaces the first; the old files go
+    assert len([d for d in tmp_path.iterdir() if d.is_dir()]) == 1
+    again = KeywordIndex.load(tmp_path)
+    assert again is not None and again.reports == {"r": "h1"}
+    assert again.search("Berdyansk", 2) == index.search("Berdyansk", 2)
+    for d in tmp_path.iterdir():
+        if d.is_dir():
+            shutil.rmtree(d)
+    assert KeywordIndex.load(tmp_path) is None  # the caller rebuilds
