@@ -37,8 +37,8 @@ def tokenize(texts: list[str]):
     return bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False)
 
 
-def _token_lists(texts: list[str]) -> list[list[str]]:
-    tokens = tokenize(texts)
+def _token_lists(tokens) -> list[list[str]]:
+    """bm25s's Tokenized (ids + vocabulary) as lists of token strings."""
     words = {i: w for w, i in tokens.vocab.items()}
     return [[words[i] for i in doc] for doc in tokens.ids]
 
@@ -86,6 +86,7 @@ class KeywordIndex:
         for old in folder.iterdir():
             if old.is_dir() and old.name != name and old.name.startswith("index"):
                 shutil.rmtree(old, ignore_errors=True)
+        (folder / "generation.json").unlink(missing_ok=True)  # the stamp of the layout before the delta
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex | None:
@@ -107,7 +108,7 @@ class KeywordIndex:
         previous delta)."""
         postings: dict[str, list[tuple[int, int]]] = {}
         lengths = []
-        for row, words in enumerate(_token_lists(texts) if ids else []):
+        for row, words in enumerate(_token_lists(tokenize(texts)) if ids else []):
             lengths.append(len(words))
             for word, tf in Counter(words).items():
                 postings.setdefault(word, []).append((row, tf))
@@ -122,12 +123,12 @@ class KeywordIndex:
 
     def search(self, query: str, n: int) -> list[tuple[str, float]]:
         """The ``n`` best (passage id, BM25 score) of main and delta together, best first."""
-        words = _token_lists([query])[0]
+        tokens = tokenize([query])
+        words = _token_lists(tokens)[0]
         if not words or n <= 0:
             return []
         out: list[tuple[str, float]] = []
         if self.model is not None and self.ids:
-            tokens = tokenize([query])
             docs, scores = self.model.retrieve(tokens, k=min(n, len(self.ids)), show_progress=False, n_threads=1)
             out += [(self.ids[int(i)], float(s)) for i, s in zip(docs[0], scores[0])
                     if s > 0 and self.ids[int(i)] not in self.stale]
