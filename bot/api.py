@@ -132,8 +132,8 @@ def create_app(engine: Engine, with_ui: bool = True) -> FastAPI:
 
     @app.get("/api/health")
     def health() -> dict:
-        counts = engine.store.counts()
-        return {"status": "ok", "reports": counts["reports"], "passages": counts["passages"],
+        reports = engine.store.reports()  # not counts(): that one asks Chroma and walks the keyword rows
+        return {"status": "ok", "reports": len(reports), "passages": sum(r.n_passages for r in reports),
                 "verifier": engine.settings.verifier, "embedding_model": engine.settings.embedding_model}
 
     @app.get("/api/reports")

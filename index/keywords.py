@@ -56,10 +56,6 @@ class KeywordIndex:
     _postings: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # token -> [(delta row, tf)]
     _delta_len: list[int] = field(default_factory=list)
 
-    @property
-    def all_ids(self) -> list[str]:
-        return self.ids + self.delta_ids
-
     @classmethod
     def build(cls, ids: list[str], texts: list[str], reports: dict[str, str]) -> KeywordIndex:
         """A full index over ``texts`` (rows in ``ids`` order) of the reports ``reports`` (id -> content hash)."""
@@ -132,17 +128,14 @@ class KeywordIndex:
             docs, scores = self.model.retrieve(tokens, k=min(n, len(self.ids)), show_progress=False, n_threads=1)
             out += [(self.ids[int(i)], float(s)) for i, s in zip(docs[0], scores[0])
                     if s > 0 and self.ids[int(i)] not in self.stale]
-        if self.delta_ids:
+        if self.delta_ids and self.model is not None:  # (a delta only exists beside a main index)
             out += self._delta_scores(words)
         out.sort(key=lambda item: -item[1])
         return out[:n]
 
     def _delta_scores(self, words: list[str]) -> list[tuple[str, float]]:
         """BM25 (Lucene idf, Robertson tf) of the delta rows, with the main index's N, df and mean length."""
-        vocab = getattr(self.model, "vocab_dict", {}) if self.model is not None else {}
-        indptr = self.model.scores["indptr"] if self.model is not None else None
-        n_docs = len(self.ids) if self.model is not None else len(self.delta_ids)
-        avgdl = self.avgdl if self.model is not None else (sum(self._delta_len) / len(self._delta_len) or 1.0)
+        vocab, indptr, n_docs = self.model.vocab_dict, self.model.scores["indptr"], len(self.ids)
         scores: dict[int, float] = {}
         for word in words:
             posting = self._postings.get(word)
@@ -155,6 +148,6 @@ class KeywordIndex:
                 df = len(posting)
             idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
             for row, tf in posting:
-                norm = K1 * ((1 - B) + B * self._delta_len[row] / avgdl)
+                norm = K1 * ((1 - B) + B * self._delta_len[row] / self.avgdl)
                 scores[row] = scores.get(row, 0.0) + idf * tf / (norm + tf)
         return [(self.delta_ids[row], s) for row, s in scores.items() if s > 0]

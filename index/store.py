@@ -172,16 +172,6 @@ class Store:
         self._reports, self._passages, self._by_report = reports, passages, by_report
         self._load_bm25()
 
-    @property
-    def generation(self) -> int:
-        with self._write:
-            row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
-        return int(row[0]) if row else 0
-
-    def _bump_generation(self) -> None:
-        self.db.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE SET "
-                        "value = CAST(value AS INTEGER) + 1")
-
     def _load_bm25(self) -> None:
         """The saved keyword index, brought up to date with the catalog (by a delta, or rebuilt)."""
         loaded = KeywordIndex.load(self.data_dir / "bm25")
@@ -310,11 +300,11 @@ class Store:
 
     def keyword_search(self, query: str, k: int, date_from: int = 0, date_to: int = 0) -> list[tuple[str, float]]:
         index = self._keyword
-        ids = index.all_ids
-        if not ids:
+        indexed = len(index.ids) + len(index.delta_ids)
+        if not indexed:
             return []
-        removed = len(index.ids) + len(index.delta_ids) - len(self._passages)  # still indexed, no longer here
-        n = min(len(ids), k * (4 if (date_from or date_to) else 1) + max(0, removed) + len(index.stale))
+        removed = indexed - len(self._passages)  # still indexed, no longer here
+        n = min(indexed, k * (4 if (date_from or date_to) else 1) + max(0, removed) + len(index.stale))
         out = []
         for pid, score in index.search(query, n):
             info = self._passages.get(pid)
@@ -346,7 +336,6 @@ class Store:
                 "url=excluded.url, source=excluded.source, text=excluded.text, n_passages=0",
                 (report.id, report.content_hash, report.title, report.date, report.date_int, report.url,
                  report.source, report.text))
-            self._bump_generation()
             self.db.execute("COMMIT")
             self._forget(report.id)
             if known:
@@ -370,7 +359,6 @@ class Store:
                                 [(p.id, p.report_id, p.start, p.end, p.content_hash) for p in passages])
             self.db.execute("UPDATE reports SET status='complete', n_passages=? WHERE id=?",
                             (len(passages), report.id))
-            self._bump_generation()
             self.db.execute("COMMIT")
             self._reports[report.id] = ReportInfo(report.id, report.title, report.date, report.url, report.source,
                                                   len(passages))
@@ -385,7 +373,6 @@ class Store:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("DELETE FROM passages WHERE report_id=?", (report_id,))
             self.db.execute("DELETE FROM reports WHERE id=?", (report_id,))
-            self._bump_generation()
             self.db.execute("COMMIT")
             self._forget(report_id)
             return existed
