@@ -37,6 +37,17 @@ def test_shipped_model_labels_clear_pairs():
     assert [LABELS[i] for i in probs.argmax(axis=1)] == [label for _, _, label in CLEAR]
 
 
+def test_a_pair_scores_the_same_whatever_is_scored_beside_it():
+    """Dynamic int8 quantisation scales activations per input tensor: batched, a pair's probabilities moved with its
+    batch-mates' lengths and content (by up to 0.35 on ISW candidates)."""
+    scorer = load_scorer()
+    alone = scorer.score([CLEAR[3][:2]])[0]
+    long_mate = (" ".join(["Ukrainian forces repelled Russian assaults near Kharkiv City on February 26."] * 8),
+                 "Russian forces took Kharkiv.")
+    beside = scorer.score([CLEAR[0][:2], long_mate, CLEAR[3][:2], CLEAR[5][:2]])[2]
+    assert np.array_equal(alone, beside)
+
+
 def test_nli_probs_schema():
     out = nli_probs("Russian forces captured Kherson on March 2.", "Russian forces captured Kherson.")
     assert list(out) == ["entailment", "neutral", "contradiction"] and abs(sum(out.values()) - 1) < 1e-4

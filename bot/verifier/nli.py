@@ -34,9 +34,16 @@ def _softmax(x: np.ndarray) -> np.ndarray:
 
 
 class OnnxScorer:
-    """The shipped cross-encoder: int8 ONNX + a fast tokenizer, batched by length to cut padding."""
+    """The shipped cross-encoder: int8 ONNX + a fast tokenizer, one pair per run.
 
-    def __init__(self, model_dir: Path = MODEL_DIR, batch_size: int = 32, threads: int | None = None) -> None:
+    Why one pair at a time: dynamic int8 quantisation computes one activation scale per input tensor, so in a batch
+    every pair's activations are rounded on a scale set by its batch-mates (and their padding). Batched, a sentence's
+    probabilities moved by up to 0.35 with the other candidates retrieved beside it, so a verdict could change with
+    what else the search returned. Alone, a pair always gets the same probabilities; and with no padding to compute,
+    it is also faster on CPU (MODEL_CARD.md, *Scoring one pair at a time*).
+    """
+
+    def __init__(self, model_dir: Path = MODEL_DIR, threads: int | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -52,7 +59,6 @@ class OnnxScorer:
             opts.intra_op_num_threads = threads
         self.session = ort.InferenceSession(str(model_dir / "verifier.onnx"), opts,
                                             providers=["CPUExecutionProvider"])
-        self.batch_size = batch_size
         self.name = f"onnx:{model_dir.name}"
         self._lock = threading.Lock()  # tokenizer truncation settings are shared state
 
@@ -61,21 +67,13 @@ class OnnxScorer:
             return np.zeros((0, 3), dtype=np.float32)
         with self._lock:
             encs = self.tokenizer.encode_batch([(p, h) for p, h in pairs])
-        order = sorted(range(len(encs)), key=lambda i: len(encs[i].ids))
-        out = np.zeros((len(pairs), 3), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start:start + self.batch_size]
-            width = max(len(encs[i].ids) for i in idx)
-            ids = np.zeros((len(idx), width), dtype=np.int64)
-            types = np.zeros_like(ids)
-            mask = np.zeros_like(ids)
-            for row, i in enumerate(idx):
-                n = len(encs[i].ids)
-                ids[row, :n], types[row, :n], mask[row, :n] = encs[i].ids, encs[i].type_ids, 1
-            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-            logits = self.session.run(["logits"], feeds)[0]
-            out[idx] = _softmax(logits.astype(np.float32))[:, self._perm]
-        return out
+        logits = np.zeros((len(pairs), 3), dtype=np.float32)
+        for i, enc in enumerate(encs):
+            ids = np.asarray([enc.ids], dtype=np.int64)
+            feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                     "token_type_ids": np.asarray([enc.type_ids], dtype=np.int64)}
+            logits[i] = self.session.run(["logits"], feeds)[0][0]
+        return _softmax(logits)[:, self._perm]
 
 
 class HFScorer:
