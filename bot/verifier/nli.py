@@ -8,8 +8,10 @@ fakes. Models load once per process (``load_scorer`` is cached), never per reque
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -28,6 +30,13 @@ class NLIScorer(Protocol):
     def score(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray: ...
 
 
+def _usable_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def _softmax(x: np.ndarray) -> np.ndarray:
     e = np.exp(x - x.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
@@ -41,9 +50,13 @@ class OnnxScorer:
     probabilities moved by up to 0.35 with the other candidates retrieved beside it, so a verdict could change with
     what else the search returned. Alone, a pair always gets the same probabilities; and with no padding to compute,
     it is also faster on CPU (MODEL_CARD.md, *Scoring one pair at a time*).
+
+    Why pairs in parallel and one thread per run: a single pair is too small to split well across cores, and an idle
+    intra-op pool spins on the cores the query embedder needs next (embedding took twice as long after a verify).
+    ``workers`` pairs run at once (default: the usable cores), each on one thread.
     """
 
-    def __init__(self, model_dir: Path = MODEL_DIR, threads: int | None = None) -> None:
+    def __init__(self, model_dir: Path = MODEL_DIR, workers: int | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -55,8 +68,9 @@ class OnnxScorer:
         self.tokenizer.enable_truncation(self.max_length, strategy="longest_first")
         self.tokenizer.no_padding()
         opts = ort.SessionOptions()
-        if threads:
-            opts.intra_op_num_threads = threads
+        opts.intra_op_num_threads = 1
+        opts.inter_op_num_threads = 1
+        self._pool = ThreadPoolExecutor(max_workers=workers or _usable_cores(), thread_name_prefix="nli")
         self.session = ort.InferenceSession(str(model_dir / "verifier.onnx"), opts,
                                             providers=["CPUExecutionProvider"])
         self.name = f"onnx:{model_dir.name}"
@@ -67,13 +81,14 @@ class OnnxScorer:
             return np.zeros((0, 3), dtype=np.float32)
         with self._lock:
             encs = self.tokenizer.encode_batch([(p, h) for p, h in pairs])
-        logits = np.zeros((len(pairs), 3), dtype=np.float32)
-        for i, enc in enumerate(encs):
-            ids = np.asarray([enc.ids], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids),
-                     "token_type_ids": np.asarray([enc.type_ids], dtype=np.int64)}
-            logits[i] = self.session.run(["logits"], feeds)[0][0]
+        logits = np.stack(list(self._pool.map(self._run, encs))).astype(np.float32)
         return _softmax(logits)[:, self._perm]
+
+    def _run(self, enc) -> np.ndarray:
+        ids = np.asarray([enc.ids], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                 "token_type_ids": np.asarray([enc.type_ids], dtype=np.int64)}
+        return self.session.run(["logits"], feeds)[0][0]
 
 
 class HFScorer:
