@@ -7,7 +7,6 @@ The steps are a LangChain runnable (prepare | retrieve | verify | respond), so t
 from __future__ import annotations
 
 import re
-import threading
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from bot.verifier.features import mismatches
 from bot.verifier.nli import NLIScorer
 from bot.verify import Thresholds, candidates, decide, score
 from index.embeddings import get_embedder
+from index.query_encoder import Encoder, get_query_encoder
 from index.store import Store
 
 _QUESTION = re.compile(r"^\s*(who|what|when|where|why|how|which|whose|whom|did|does|do|is|are|was|were|has|have|"
@@ -82,9 +82,6 @@ class Engine:
     chat_model: object | None = None  # an injected LangChain chat model (tests); else from settings
     thresholds: Thresholds = field(default_factory=Thresholds.load)
 
-    def __post_init__(self) -> None:
-        self._embed_lock = threading.Lock()
-
     @classmethod
     def open(cls, settings: Settings) -> Engine:
         store = Store(settings.data_dir, settings.chroma_url, settings.embedding_model)
@@ -92,7 +89,18 @@ class Engine:
 
     @cached_property
     def embedder(self):
+        """sentence-transformers: embeds passages at ingest (batched, torch)."""
         return get_embedder(self.settings.embedding_model)
+
+    @cached_property
+    def query_encoder(self) -> Encoder:
+        """Embeds queries: the same model exported to ONNX and cached in the data folder (index/query_encoder.py)."""
+        return get_query_encoder(self.settings.embedding_model, self.settings.data_dir / "models")
+
+    def warm(self) -> None:
+        """Load the query encoder and the verifier now (a server's first request should not pay for it)."""
+        self.query_encoder.encode(["warm up"])
+        self.nli.score([("warm up", "warm up")])
 
     @cached_property
     def nli(self) -> NLIScorer:
@@ -222,8 +230,7 @@ class Engine:
 
     def _retrieve(self, state: dict) -> dict:
         t0 = time.perf_counter()
-        with self._embed_lock:
-            vector = self.embedder.encode([state["query"].text])[0]
+        vector = self.query_encoder.encode([state["query"].text])[0]
         state["timings"]["embed_ms"] = _ms(t0)
         t1 = time.perf_counter()
         state["hits"] = retrieve(self.store, state["query"], vector)

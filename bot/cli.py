@@ -127,6 +127,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     from bot.api import create_app
 
     engine = _open(ctx, progress=True)
+    engine.warm()
     click.echo(f"claimcheck: {len(engine.store.reports())} reports; http://{host}:{port}/", err=True)
     uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
 

@@ -34,6 +34,21 @@ def test_ask_json_on_the_seeds(data_dir):
     assert json.loads(p.stdout)["verdict"] != "SUPPORTED"
 
 
+def test_a_later_process_answers_without_loading_torch(data_dir):
+    """Cold start: once a process has exported the query encoder, the next ones need neither torch nor
+    sentence-transformers to answer (their import was most of the time to a first answer)."""
+    assert run("ask", "Crocus City Hall", data_dir=data_dir).returncode == 0  # seeds in, export made
+    code = ("import json, sys\n"
+            "from bot.service import open_engine\nfrom bot.settings import Settings\n"
+            "r = open_engine(Settings(data_dir=sys.argv[1])).check("
+            "'ISW assessed that Islamic State was most likely behind the Crocus City Hall attack')\n"
+            "print(json.dumps([r.verdict, 'torch' in sys.modules, 'sentence_transformers' in sys.modules]))")
+    p = subprocess.run([sys.executable, "-c", code, str(data_dir)], cwd=ROOT, capture_output=True, text=True,
+                       timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout) == ["SUPPORTED", False, False]
+
+
 def test_ask_text_output_and_reports(data_dir):
     p = run("ask", "Russian sources claimed the detainees were Tajik nationals", data_dir=data_dir)
     assert p.returncode == 0 and "said by:" in p.stdout
