@@ -148,8 +148,12 @@ def get_query_encoder(name: str, cache_dir: Path | None) -> Encoder:
     embedder = get_embedder(name)
     if refused.exists():
         return embedder
-    Path(cache_dir).mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".query-encoder-", dir=cache_dir))
+    try:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".query-encoder-", dir=cache_dir))
+    except OSError as err:  # a read-only data folder: answer all the same
+        log.warning("cannot cache a query encoder in %s (%s): using sentence-transformers", cache_dir, err)
+        return embedder
     try:
         export(embedder, tmp)
         if not agrees(OnnxEncoder(tmp), embedder):
@@ -160,7 +164,8 @@ def get_query_encoder(name: str, cache_dir: Path | None) -> Encoder:
         return OnnxEncoder(folder)
     except Exception as err:
         log.warning("no ONNX query encoder for %s (%s): using sentence-transformers", name, err)
-        refused.write_text(str(err))
+        with contextlib.suppress(OSError):
+            refused.write_text(str(err))
         return embedder
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

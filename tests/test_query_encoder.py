@@ -59,3 +59,10 @@ def test_a_model_that_is_not_a_local_folder_keeps_sentence_transformers(tmp_path
     assert qe.get_query_encoder("some-org/some-hub-model", tmp_path) == "st:some-org/some-hub-model"
     assert qe.get_query_encoder(DEFAULT_MODEL, None) == f"st:{DEFAULT_MODEL}"
     assert not list(tmp_path.iterdir())
+
+
+def test_an_unwritable_cache_folder_keeps_sentence_transformers(tmp_path, monkeypatch):
+    monkeypatch.setattr(qe, "get_embedder", lambda name: f"st:{name}")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    assert qe.get_query_encoder(DEFAULT_MODEL, blocker / "models") == f"st:{DEFAULT_MODEL}"
