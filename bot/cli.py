@@ -56,6 +56,8 @@ def ingest(ctx: click.Context, targets: tuple[str, ...], quiet: bool, as_json: b
 
     engine = _open(ctx, seed=False)
     result = run_ingest(engine, list(targets), progress=not quiet and not as_json)
+    if result.added or result.updated:
+        engine.query_encoder  # noqa: B018 -- export it now, while the embedding model is loaded: the next `ask` is fast
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=1))
     else:

@@ -72,6 +72,7 @@ def test_ingest_reports_problems_and_keeps_good_files(tmp_path):
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
     assert out["added"] == ["good"] and len(out["errors"]) == 1
+    assert list((tmp_path / "d" / "models").glob("query-encoder-*/model.onnx"))  # the next `ask` needs no torch
     p = run("ingest", str(tmp_path / "missing.txt"), data_dir=tmp_path / "d")
     assert p.returncode == 1 and "no such file" in p.stderr
 
