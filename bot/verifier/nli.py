@@ -14,9 +14,12 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tokenizers import Encoding
 
 MODEL_DIR = Path(__file__).parent / "model"
 LABELS = ("entailment", "neutral", "contradiction")
@@ -49,7 +52,7 @@ class OnnxScorer:
     every pair's activations are rounded on a scale set by its batch-mates (and their padding). Batched, a sentence's
     probabilities moved by up to 0.35 with the other candidates retrieved beside it, so a verdict could change with
     what else the search returned. Alone, a pair always gets the same probabilities; and with no padding to compute,
-    it is also faster on CPU (MODEL_CARD.md, *Scoring one pair at a time*).
+    it is also faster on CPU (MODEL_CARD.md, *Session 5*).
 
     Why pairs in parallel and one thread per run: a single pair is too small to split well across cores, and an idle
     intra-op pool spins on the cores the query embedder needs next (embedding took twice as long after a verify).
@@ -84,7 +87,7 @@ class OnnxScorer:
         logits = np.stack(list(self._pool.map(self._run, encs))).astype(np.float32)
         return _softmax(logits)[:, self._perm]
 
-    def _run(self, enc) -> np.ndarray:
+    def _run(self, enc: Encoding) -> np.ndarray:
         ids = np.asarray([enc.ids], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids),
                  "token_type_ids": np.asarray([enc.type_ids], dtype=np.int64)}
