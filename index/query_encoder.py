@@ -3,9 +3,10 @@
 Why: importing sentence-transformers (torch, transformers, scikit-learn) took 15 of the 16 s from process start to
 a first answer on 2 cores, and a query needs one forward pass of a small encoder. The export is the same network in
 fp32, so its vectors equal the sentence-transformers ones (within 1e-6): queries still meet the passages that
-sentence-transformers embedded at ingest. It is made the first time a process needs it (loading the model once more),
-checked against sentence-transformers on probe texts before use, and cached under ``cache_dir`` keyed by the model's
-files. A model that does not export, or whose export disagrees, keeps sentence-transformers (a marker says so).
+sentence-transformers embedded at ingest. It is made the first time a process needs it (that process loads
+sentence-transformers once more), checked against sentence-transformers on probe texts before use, and cached under
+``cache_dir`` keyed by the model's files. A model whose export disagrees keeps sentence-transformers for good (a
+marker says so); one that fails to export (a missing package, a full disk) keeps it for this process only.
 """
 
 from __future__ import annotations
@@ -156,16 +157,17 @@ def get_query_encoder(name: str, cache_dir: Path | None) -> Encoder:
         return embedder
     try:
         export(embedder, tmp)
-        if not agrees(OnnxEncoder(tmp), embedder):
-            raise ValueError("the export's vectors differ from sentence-transformers'")
-        # Atomic: a reader sees the whole export or none. OSError: another process got there first (as good).
+        if agrees(OnnxEncoder(tmp), embedder):
+            # Atomic: a reader sees the whole export or none. OSError: another process got there first (as good).
+            with contextlib.suppress(OSError):
+                os.replace(tmp, folder)
+            return OnnxEncoder(folder)
+        # A property of the model, not of this machine: do not export it again.
+        log.warning("the ONNX export of %s disagrees with sentence-transformers: not used", name)
         with contextlib.suppress(OSError):
-            os.replace(tmp, folder)
-        return OnnxEncoder(folder)
-    except Exception as err:
+            refused.write_text("the export's vectors differ from sentence-transformers'")
+    except Exception as err:  # e.g. a missing package: the next process tries again
         log.warning("no ONNX query encoder for %s (%s): using sentence-transformers", name, err)
-        with contextlib.suppress(OSError):
-            refused.write_text(str(err))
-        return embedder
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    return embedder

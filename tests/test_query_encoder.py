@@ -45,6 +45,20 @@ def test_an_export_that_disagrees_is_refused_for_good(tmp_path, embedder, monkey
     assert not any(p.name.startswith(".query-encoder-") for p in tmp_path.iterdir())  # no half-made export left
 
 
+def test_an_export_that_fails_is_tried_again_by_the_next_process(tmp_path, embedder, monkeypatch):
+    real_export = qe.export
+
+    def broken(*a):
+        raise RuntimeError("Module onnx is not installed!")
+
+    monkeypatch.setattr(qe, "export", broken)
+    assert isinstance(qe.get_query_encoder(DEFAULT_MODEL, tmp_path), Embedder)
+    assert not list(tmp_path.iterdir())  # neither a refusal nor a half-made export
+    qe.get_query_encoder.cache_clear()
+    monkeypatch.setattr(qe, "export", real_export)
+    assert isinstance(qe.get_query_encoder(DEFAULT_MODEL, tmp_path), qe.OnnxEncoder)
+
+
 def test_a_damaged_cache_is_rebuilt(tmp_path, embedder):
     folder = tmp_path / f"query-encoder-{qe.fingerprint(DEFAULT_MODEL)}"
     folder.mkdir()
