@@ -157,11 +157,12 @@ def get_query_encoder(name: str, cache_dir: Path | None) -> Encoder:
         return embedder
     try:
         export(embedder, tmp)
-        if agrees(OnnxEncoder(tmp), embedder):
+        made = OnnxEncoder(tmp)  # holds the model in memory: usable after the folder moves
+        if agrees(made, embedder):
             # Atomic: a reader sees the whole export or none. OSError: another process got there first (as good).
             with contextlib.suppress(OSError):
                 os.replace(tmp, folder)
-            return OnnxEncoder(folder)
+            return made
         # A property of the model, not of this machine: do not export it again.
         log.warning("the ONNX export of %s disagrees with sentence-transformers: not used", name)
         with contextlib.suppress(OSError):
