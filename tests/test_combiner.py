@@ -47,6 +47,23 @@ def test_signals_stay_quiet_on_a_faithful_paraphrase():
     assert s["num_match"] == 1.0
 
 
+def test_a_negation_counts_only_where_its_clause_touches_the_claim():
+    claim = "Shoigu said Russia would not send conscripts to combat zones."
+    # The "no" belongs to a clause about something else; both texts negate the same thing.
+    quote = ("We have no independent confirmation of these reports, but Shoigu stated that Russia would not deploy "
+             "conscripts to combat zones.")
+    assert F.negations(quote) == 2 and F.negations(quote, about=claim) == 1
+    assert sig(quote, claim)["neg_evidence_only"] == 0.0 and sig(quote, claim)["neg_claim_only"] == 0.0
+    # An unrelated negation beside an unnegated claim does not make a contradiction either ...
+    assert sig("Ukraine did not comment, and Russian forces captured Soledar.",
+               "Russian forces captured Soledar.")["neg_evidence_only"] == 0.0
+    # ... while a clause-final denial, whose object came before it, still counts.
+    assert sig("Russian sources claimed that Russian forces captured Soledar, which Ukrainian officials denied.",
+               "Russian forces captured Soledar.")["neg_evidence_only"] == 1.0
+    # 'gain' and 'gained' are the same word to the scope check.
+    assert F.negations("Russian forces failed to gain ground.", about="Russia gained ground.") == 1
+
+
 def test_numbers_skip_dates_and_years_and_read_words():
     assert F.numbers("On June 12, 2022, 3 brigades and a dozen tanks and 1,351 troops") == [3.0, 1351.0, 12.0]
     assert F.dates("on March 16 and 2 May, in April") == ({(3, 16), (5, 2)}, {4})

@@ -36,6 +36,12 @@ _COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southea
 _DEMONYMS = {d.lower() for d in NATIONALITIES} | {"russian", "ukrainian", "american", "german", "british", "french",
                                                   "belarusian", "iranian", "chechen", "polish", "turkish"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# Where a negation's scope ends: clause punctuation or a contrastive conjunction.
+_CLAUSE_END = re.compile(r"[,;:()\[\]—–]|\b(?:but|while|although|though|whereas|however)\b", re.I)
+# Long function words that say nothing of what a clause is about.
+_FUNCTION_WORDS = {"that", "this", "these", "those", "with", "from", "have", "been", "were", "would", "will", "their",
+                   "they", "them", "which", "also", "into", "than", "there", "what", "when", "where", "about", "such",
+                   "other", "only", "very", "more", "most", "some", "could", "should", "being", "does", "just"}
 
 FEATURES = ("neg_evidence_only", "neg_claim_only", "num_mismatch", "num_unsupported", "num_match", "date_mismatch",
             "antonym", "compass_mismatch", "demonym_mismatch", "names_missing")
@@ -68,8 +74,30 @@ def _antonym_map() -> dict[str, set[str]]:
 _ANTONYM = _antonym_map()
 
 
-def negations(text: str) -> int:
-    return len(_NEGATION.findall(text))
+def _stems(text: str) -> set[str]:
+    """Five-letter prefixes of the content words; two match when one begins the other ('gain' / 'gained')."""
+    return {w.lower()[:5] for w in _WORD.findall(text) if len(w) > 3 and w.lower() not in _FUNCTION_WORDS}
+
+
+def negations(text: str, about: str | None = None) -> int:
+    """Negation cues in ``text``; with ``about``, only those whose scope touches what ``about`` talks of.
+
+    Why scoped: ISW sentences often carry a negation in a clause that has nothing to do with the claim ("We have no
+    independent confirmation of these assessments, but Shoigu's statement that Russia would not deploy conscripts
+    ..."). Counted over the whole sentence, that "no" made a faithful quote read as "the source negates the claim".
+    A cue's scope is the rest of its clause (up to punctuation or a contrastive conjunction); it counts when the
+    scope holds a content word of ``about``, or when it holds no content word at all (a clause-final "denied" whose
+    object came before it), as the unscoped count did.
+    """
+    if about is None:
+        return len(_NEGATION.findall(text))
+    wanted = _stems(about)
+    count = 0
+    for m in _NEGATION.finditer(text):
+        end = _CLAUSE_END.search(text, m.end())
+        scope = _stems(text[m.end():end.start() if end else len(text)])
+        count += not scope or any(a.startswith(b) or b.startswith(a) for a in scope for b in wanted)
+    return count
 
 
 def _strip_dates(text: str) -> str:
@@ -130,7 +158,7 @@ class Signals:
 
 def signals(evidence: str, claim: str) -> Signals:
     """Compute every signal in ``FEATURES`` for one pair."""
-    ne, nc = negations(evidence), negations(claim)
+    ne, nc = negations(evidence, about=claim), negations(claim, about=evidence)
     ev_nums, cl_nums = numbers(evidence), numbers(claim)
     unmatched = [n for n in cl_nums if not any(_close(n, e) for e in ev_nums)]
     num_mismatch = float(bool(unmatched) and bool(ev_nums))
