@@ -67,6 +67,10 @@ def test_a_negation_counts_only_where_its_clause_touches_the_claim():
 def test_numbers_skip_dates_and_years_and_read_words():
     assert F.numbers("On June 12, 2022, 3 brigades and a dozen tanks and 1,351 troops") == [3.0, 1351.0, 12.0]
     assert F.dates("on March 16 and 2 May, in April") == ({(3, 16), (5, 2)}, {4})
+    # Endnote markers are not quantities: a claim's number the sentence never gives is unsupported, not contradicted.
+    assert F.numbers("A missile struck the station, killing many.[11] Officials said") == []
+    s = sig("A missile struck the station, killing many civilians.[11]", "The strike killed 22 civilians.")
+    assert s["num_unsupported"] == 1.0 and s["num_mismatch"] == 0.0
 
 
 def test_coverage_and_feature_rows():

@@ -22,6 +22,7 @@ _MONTH = {m.lower(): i + 1 for i, m in enumerate(MONTHS)}
 _MONTH_RE = "|".join(MONTHS)
 _DATE = re.compile(rf"\b(?:({_MONTH_RE})\s+(\d{{1,2}})\b|(\d{{1,2}})\s+({_MONTH_RE})\b|({_MONTH_RE})\b)")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_NOTE_MARK = re.compile(r"\[\d+\]")  # ISW's endnote markers, kept in report text
 _NUM = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(million|thousand|billion|hundred))?", re.I)
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -101,8 +102,8 @@ def negations(text: str, about: str | None = None) -> int:
 
 
 def _strip_dates(text: str) -> str:
-    """Remove dates and years, so 'June 12' or '2022' are not counted as quantities."""
-    return _YEAR.sub(" ", _DATE.sub(" ", text))
+    """Remove dates, years and endnote markers, so 'June 12', '2022' or '[3]' are not counted as quantities."""
+    return _YEAR.sub(" ", _DATE.sub(" ", _NOTE_MARK.sub(" ", text)))
 
 
 def numbers(text: str) -> list[float]:
