@@ -60,6 +60,7 @@ def test_a_negation_counts_only_where_its_clause_touches_the_claim():
     # ... while a clause-final denial, whose object came before it, still counts.
     assert sig("Russian sources claimed that Russian forces captured Soledar, which Ukrainian officials denied.",
                "Russian forces captured Soledar.")["neg_evidence_only"] == 1.0
+    assert F.negations("Energoatom prepared reactor no. 6 for shutdown.") == 0
     # 'gain' and 'gained' are the same word to the scope check.
     assert F.negations("Russian forces failed to gain ground.", about="Russia gained ground.") == 1
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from bot.verifier.synth import ANTONYMS, MONTHS, NATIONALITIES
 
+# "no." is the abbreviation of number ("reactor no. 6"), not a negation.
 _NEGATION = re.compile(
-    r"\b(?:not|no|never|none|nothing|neither|nor|without|cannot|can't|won't|didn't|doesn't|don't|isn't|aren't|"
+    r"\b(?:not|no(?!\.)|never|none|nothing|neither|nor|without|cannot|can't|won't|didn't|doesn't|don't|isn't|aren't|"
     r"wasn't|weren't|hasn't|haven't|hadn't|failed|fails|fail|unable|yet to|denied|denies|deny|refused|refuses|"
     r"unconfirmed|unlikely|rather than|instead of|falsely|false|lack|lacks|lacked|absence)\b", re.I)
 _MONTH = {m.lower(): i + 1 for i, m in enumerate(MONTHS)}
