@@ -61,6 +61,13 @@ def test_a_negation_counts_only_where_its_clause_touches_the_claim():
     assert sig("Russian sources claimed that Russian forces captured Soledar, which Ukrainian officials denied.",
                "Russian forces captured Soledar.")["neg_evidence_only"] == 1.0
     assert F.negations("Energoatom prepared reactor no. 6 for shutdown.") == 0
+    # In a two-sentence candidate, a negation in the sentence that is not about the claim does not count, even where
+    # it shares a word with it; nor does one whose clause goes on about something else.
+    two = ("A spokesperson said none of the men detained for the attack were local residents. Analysts assess that "
+           "the militia is most likely responsible for the attack on the stadium.")
+    assert F.negations(two, about="Analysts assessed that the militia was most likely behind the stadium attack.") == 0
+    assert F.negations("Russian forces captured Soledar and did not advance on Bakhmut.",
+                       about="Russian forces captured Soledar.") == 0
     # 'gain' and 'gained' are the same word to the scope check.
     assert F.negations("Russian forces failed to gain ground.", about="Russia gained ground.") == 1
 

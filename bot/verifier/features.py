@@ -9,6 +9,8 @@ computed from the two texts alone, so it is the same at training and at answer t
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -38,8 +40,8 @@ _COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southea
 _DEMONYMS = {d.lower() for d in NATIONALITIES} | {"russian", "ukrainian", "american", "german", "british", "french",
                                                   "belarusian", "iranian", "chechen", "polish", "turkish"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-# Where a negation's scope ends: clause punctuation or a contrastive conjunction.
-_CLAUSE_END = re.compile(r"[,;:()\[\]—–]|\b(?:but|while|although|though|whereas|however)\b", re.I)
+# Where a negation's scope ends: clause punctuation, a sentence end or a contrastive conjunction.
+_CLAUSE_END = re.compile(r"[,;:()\[\]—–]|[.!?](?=\s|$)|\b(?:but|while|although|though|whereas|however)\b", re.I)
 # Long function words that say nothing of what a clause is about.
 _FUNCTION_WORDS = {"that", "this", "these", "those", "with", "from", "have", "been", "were", "would", "will", "their",
                    "they", "them", "which", "also", "into", "than", "there", "what", "when", "where", "about", "such",
@@ -81,24 +83,35 @@ def _stems(text: str) -> set[str]:
     return {w.lower()[:5] for w in _WORD.findall(text) if len(w) > 3 and w.lower() not in _FUNCTION_WORDS}
 
 
-def negations(text: str, about: str | None = None) -> int:
-    """Negation cues in ``text``; with ``about``, only those whose scope touches what ``about`` talks of.
+def _shared(stems: set[str], wanted: set[str]) -> int:
+    """How many of ``stems`` meet a stem of ``wanted`` (one beginning the other)."""
+    return sum(1 for a in stems if any(a.startswith(b) or b.startswith(a) for b in wanted))
 
-    Why scoped: ISW sentences often carry a negation in a clause that has nothing to do with the claim ("We have no
-    independent confirmation of these assessments, but Shoigu's statement that Russia would not deploy conscripts
-    ..."). Counted over the whole sentence, that "no" made a faithful quote read as "the source negates the claim".
-    A cue's scope is the rest of its clause (up to punctuation or a contrastive conjunction); it counts when the
-    scope holds a content word of ``about``, or when it holds no content word at all (a clause-final "denied" whose
-    object came before it), as the unscoped count did.
+
+def negations(text: str, about: str | None = None) -> int:
+    """Negation cues in ``text``; with ``about``, only those that bear on what ``about`` talks of.
+
+    Why: ISW sentences often carry a negation that has nothing to do with the claim ("We have no independent
+    confirmation of these assessments, but Shoigu's statement that Russia would not deploy conscripts ..."; or, in a
+    two-sentence candidate, "... said none of the individuals ... were Russian citizens. ISW believes Islamic State is
+    most likely responsible ..."). Counted over the whole text, such a "no" made a faithful quote read as "the source
+    negates the claim". A cue counts when the rest of its clause (up to punctuation, a sentence end or a contrastive
+    conjunction) holds a content word of ``about`` *and* its clause is about what ``about`` says (shares at least half
+    as many of its content words as the clause that shares most); or when the rest of its clause holds no content
+    word at all (a clause-final "..., which officials denied."), as the unscoped count did.
     """
     if about is None:
         return len(_NEGATION.findall(text))
     wanted = _stems(about)
+    bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(text)] + [len(text)]
+    clauses = list(itertools.pairwise(bounds))
+    shared = [_shared(_stems(text[a:b]), wanted) for a, b in clauses]
+    most = max(shared, default=0)
     count = 0
     for m in _NEGATION.finditer(text):
-        end = _CLAUSE_END.search(text, m.end())
-        scope = _stems(text[m.end():end.start() if end else len(text)])
-        count += not scope or any(a.startswith(b) or b.startswith(a) for a in scope for b in wanted)
+        k = min(bisect.bisect_right(bounds, m.start()) - 1, len(clauses) - 1)
+        scope = _stems(text[m.end():clauses[k][1]])
+        count += not scope or (_shared(scope, wanted) > 0 and 2 * shared[k] >= most)
     return count
 
 
