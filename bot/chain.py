@@ -249,7 +249,7 @@ class Engine:
         state["texts"] = texts
         state["passages"] = {h.passage_id: (h.start, h.end) for h in hits}
         claim = state["req"].claim
-        cands = candidates(claim, passages)
+        cands = candidates(claim, passages, self.settings.max_sentences)
         for c in cands:
             info = self.store.report_info(c.report_id)
             c.off_period = off_period(c.text, info.date if info else None, state.get("period"))

@@ -116,7 +116,7 @@ def overlap(claim_words: set[str], sentence: str) -> float:
     return sum(1 for w in claim_words if w in words or w[:5] in stems) / len(claim_words)
 
 
-def candidates(claim: str, passages: list[tuple[str, str, int, str, str]], max_sentences: int = 16,
+def candidates(claim: str, passages: list[tuple[str, str, int, str, str]], max_sentences: int = 10,
                min_overlap: float = 0.15) -> list[Candidate]:
     """Sentences and adjacent pairs of ``passages`` = [(passage_id, report_id, start, text, source)], best first.
 
