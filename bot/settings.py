@@ -11,6 +11,9 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Candidate sentences the verifier scores per claim (the combiner is fitted at this cap; BENCHMARKS.md, session 6).
+MAX_SENTENCES = 10
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CLAIMCHECK_", env_file=".env", extra="ignore")
@@ -25,8 +28,8 @@ class Settings(BaseSettings):
     top_k: int = Field(8, ge=1, le=50, description="passages given to the verifier")
     max_per_report: int = Field(2, ge=1, le=20, description="passages per report, so evidence is diverse")
     candidates: int = Field(40, ge=5, le=500, description="dense and keyword candidates before fusion")
-    max_sentences: int = Field(10, ge=1, le=64, description="sentences (and adjacent pairs) of the passages the "
-                               "verifier scores per claim, those sharing most words with it first")
+    max_sentences: int = Field(MAX_SENTENCES, ge=1, le=64, description="sentences (and adjacent pairs) of the "
+                               "passages the verifier scores per claim, those sharing most words with it first")
     max_claim_chars: int = Field(1000, ge=10, description="longer claims are refused with 422")
     ingest_token: SecretStr | None = Field(None, description="bearer token for POST /api/reports; unset = off")
     ingest_roots: list[Path] = Field(default_factory=list, description="server paths POST /api/reports may read")

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.attribution import Attribution, attribute, claim_is_attributed
+from bot.settings import MAX_SENTENCES
 from bot.verifier.nli import MODEL_DIR, NLIScorer
 from index.sentences import sentence_spans
 
@@ -116,7 +117,7 @@ def overlap(claim_words: set[str], sentence: str) -> float:
     return sum(1 for w in claim_words if w in words or w[:5] in stems) / len(claim_words)
 
 
-def candidates(claim: str, passages: list[tuple[str, str, int, str, str]], max_sentences: int = 10,
+def candidates(claim: str, passages: list[tuple[str, str, int, str, str]], max_sentences: int = MAX_SENTENCES,
                min_overlap: float = 0.15) -> list[Candidate]:
     """Sentences and adjacent pairs of ``passages`` = [(passage_id, report_id, start, text, source)], best first.
 

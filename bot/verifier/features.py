@@ -100,15 +100,16 @@ def negations(text: str, about: str | None = None) -> int:
     as many of its content words as the clause that shares most); or when the rest of its clause holds no content
     word at all (a clause-final "..., which officials denied."), as the unscoped count did.
     """
-    if about is None:
-        return len(_NEGATION.findall(text))
+    cues = list(_NEGATION.finditer(text))
+    if about is None or not cues:
+        return len(cues)
     wanted = _stems(about)
     bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(text)] + [len(text)]
     clauses = list(itertools.pairwise(bounds))
     shared = [_shared(_stems(text[a:b]), wanted) for a, b in clauses]
     most = max(shared, default=0)
     count = 0
-    for m in _NEGATION.finditer(text):
+    for m in cues:
         k = min(bisect.bisect_right(bounds, m.start()) - 1, len(clauses) - 1)
         scope = _stems(text[m.end():clauses[k][1]])
         count += not scope or (_shared(scope, wanted) > 0 and 2 * shared[k] >= most)
