@@ -15,8 +15,16 @@ EXIT_INPUT, EXIT_FAILED = 2, 1
 
 
 def _settings(ctx: click.Context) -> Settings:
+    """The settings from flags, environment and ``.env``; a bad value is named in one line, not a traceback."""
+    from pydantic import ValidationError
+
     overrides = {k: v for k, v in ctx.obj.items() if v is not None}
-    return Settings(**overrides)
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(f"CLAIMCHECK_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        _fail(f"bad setting: {problems}", EXIT_INPUT)
+        raise  # unreachable: _fail exits
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> None:

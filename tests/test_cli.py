@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -87,3 +88,12 @@ def test_nli_json_schema():
 def test_calibrate_needs_an_index_folder():
     p = run("calibrate")
     assert p.returncode == 2 and "--isw" in p.stderr
+
+
+def test_a_bad_setting_is_named_without_a_traceback(tmp_path):
+    env = {**os.environ, "CLAIMCHECK_MAX_SENTENCES": "0"}
+    p = subprocess.run([sys.executable, "-m", "bot.cli", "--data-dir", str(tmp_path / "d"), "ask", "Kyiv"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120, env=env)
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert "CLAIMCHECK_MAX_SENTENCES" in p.stderr and "greater than or equal to 1" in p.stderr
+    assert not (tmp_path / "d").exists()  # nothing was created or changed
