@@ -72,6 +72,23 @@ def test_a_negation_counts_only_where_its_clause_touches_the_claim():
     assert F.negations("Russian forces failed to gain ground.", about="Russia gained ground.") == 1
 
 
+
+def test_a_negation_inside_a_rejected_claim_is_not_the_sources():
+    quote = ("Satellite images showed the strike destroyed at least eight jets at the airfield, contradicting official "
+             "claims that the blasts did not damage any jets.")
+    # A flat claim the source affirms: the rejected "did not damage" must not read as the source negating it.
+    assert sig(quote, "The strike on the airfield destroyed at least eight jets.")["neg_evidence_only"] == 0.0
+    # A claim that reports the rejected negation: the two negations balance, no signal either way.
+    reported = sig(quote, "Officials claimed the blasts did not damage any jets at the airfield.")
+    assert reported["neg_evidence_only"] == 0.0 and reported["neg_claim_only"] == 0.0
+    # A denial is still a negation when what it denies is affirmative ...
+    denied = "The governor denied claims that the troops captured the town."
+    assert F.negation_cues(denied, about="The troops captured the town.") == (1, 0)
+    assert sig(denied, "The troops captured the town.")["neg_evidence_only"] == 1.0
+    # ... and a denied negation is two negations that go together.
+    assert F.negation_cues("The governor denied reports that the troops had not captured the town.",
+                           about="The troops captured the town.") == (0, 2)
+
 def test_numbers_skip_dates_and_years_and_read_words():
     assert F.numbers("On June 12, 2022, 3 brigades and a dozen tanks and 1,351 troops") == [3.0, 1351.0, 12.0]
     assert F.dates("on March 16 and 2 May, in April") == ({(3, 16), (5, 2)}, {4})

@@ -42,6 +42,13 @@ _DEMONYMS = {d.lower() for d in NATIONALITIES} | {"russian", "ukrainian", "ameri
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # Where a negation's scope ends: clause punctuation, a sentence end or a contrastive conjunction.
 _CLAUSE_END = re.compile(r"[,;:()\[\]—–]|[.!?](?=\s|$)|\b(?:but|while|although|though|whereas|however)\b", re.I)
+# A rejected claim: "contradicting Russian claims that", "denied reports that". A negation inside what follows is the
+# rejected claim's, not the source's: "contradicting claims that the explosions did not damage any aircraft" says they
+# did.
+_REJECTION = re.compile(
+    r"\b(?:contradict\w*|refut\w*|den(?:y|ies|ied|ying)|dismiss\w*|reject\w*|debunk\w*|disprov\w*)\s+"
+    r"(?:[\w'’-]+\s+){0,4}?(?:claims?|reports?|statements?|assertions?|allegations?|narratives?)\s+that\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 # Long function words that say nothing of what a clause is about.
 _FUNCTION_WORDS = {"that", "this", "these", "those", "with", "from", "have", "been", "were", "would", "will", "their",
                    "they", "them", "which", "also", "into", "than", "there", "what", "when", "where", "about", "such",
@@ -88,8 +95,18 @@ def _shared(stems: set[str], wanted: set[str]) -> int:
     return sum(1 for a in stems if any(a.startswith(b) or b.startswith(a) for b in wanted))
 
 
-def negations(text: str, about: str | None = None) -> int:
-    """Negation cues in ``text``; with ``about``, only those that bear on what ``about`` talks of.
+def _rejected_spans(text: str) -> list[tuple[int, int, int]]:
+    """(frame start, claim start, claim end) of each rejected claim: the claim runs from the frame's "that" to the end
+    of its sentence."""
+    out = []
+    for m in _REJECTION.finditer(text):
+        end = _SENTENCE_END.search(text, m.end())
+        out.append((m.start(), m.end(), end.start() if end else len(text)))
+    return out
+
+
+def negation_cues(text: str, about: str | None = None) -> tuple[int, int]:
+    """(cues the text asserts, cues inside a claim it rejects); with ``about``, only cues that bear on ``about``.
 
     Why: ISW sentences often carry a negation that has nothing to do with the claim ("We have no independent
     confirmation of these assessments, but Shoigu's statement that Russia would not deploy conscripts ..."; or, in a
@@ -99,21 +116,53 @@ def negations(text: str, about: str | None = None) -> int:
     conjunction) holds a content word of ``about`` *and* its clause is about what ``about`` says (shares at least half
     as many of its content words as the clause that shares most); or when the rest of its clause holds no content
     word at all (a clause-final "..., which officials denied."), as the unscoped count did.
+    A cue inside a rejected claim ("contradicting Russian claims that the explosions did not damage any aircraft"),
+    and the rejecting word itself where it is a cue ("denied"), are counted apart: the source asserts the opposite
+    of the rejected negation, or reports that someone made it; which of the two matters depends on the claim.
     """
     cues = list(_NEGATION.finditer(text))
-    if about is None or not cues:
-        return len(cues)
-    wanted = _stems(about)
-    bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(text)] + [len(text)]
-    clauses = list(itertools.pairwise(bounds))
-    shared = [_shared(_stems(text[a:b]), wanted) for a, b in clauses]
-    most = max(shared, default=0)
-    count = 0
-    for m in cues:
-        k = min(bisect.bisect_right(bounds, m.start()) - 1, len(clauses) - 1)
-        scope = _stems(text[m.end():clauses[k][1]])
-        count += not scope or (_shared(scope, wanted) > 0 and 2 * shared[k] >= most)
-    return count
+    if not cues:
+        return 0, 0
+    rejected = _rejected_spans(text)
+    if about is None:
+        counted = cues
+    else:
+        wanted = _stems(about)
+        bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(text)] + [len(text)]
+        clauses = list(itertools.pairwise(bounds))
+        shared = [_shared(_stems(text[a:b]), wanted) for a, b in clauses]
+        most = max(shared, default=0)
+        counted = []
+        for m in cues:
+            k = min(bisect.bisect_right(bounds, m.start()) - 1, len(clauses) - 1)
+            scope = _stems(text[m.end():clauses[k][1]])
+            if not scope or (_shared(scope, wanted) > 0 and 2 * shared[k] >= most):
+                counted.append(m)
+    framed = set()
+    for frame, start, end in rejected:
+        inside = {m.start() for m in counted if start <= m.start() < end}
+        if inside:  # a rejected negation; a rejecting cue over it ("denied claims that ... not") goes with it
+            framed |= inside | {m.start() for m in counted if frame <= m.start() < start}
+    return len(counted) - len(framed), len(framed)
+
+
+def negations(text: str, about: str | None = None) -> int:
+    """Negation cues in ``text`` that it asserts (see ``negation_cues``)."""
+    return negation_cues(text, about)[0]
+
+
+def _negation_signal(evidence: str, claim: str) -> tuple[float, float]:
+    """(the source negates what the claim asserts, the claim negates what the source asserts).
+
+    A cue inside a claim the source rejects can balance a negation of the claim (the claim "Russia said the blasts did
+    not damage aircraft" against "contradicting Russian claims that the explosions did not damage any aircraft": the
+    source reports that negation) but never makes the source read as negating the claim (the flat claim "the attack
+    destroyed eight aircraft" against the same sentence: the source affirms it).
+    """
+    (ne, ne_framed), (nc, nc_framed) = negation_cues(evidence, about=claim), negation_cues(claim, about=evidence)
+    ne += min(ne_framed, max(0, nc - ne))
+    nc += min(nc_framed, max(0, ne - nc))
+    return float(ne > nc), float(nc > ne)
 
 
 def _strip_dates(text: str) -> str:
@@ -174,7 +223,7 @@ class Signals:
 
 def signals(evidence: str, claim: str) -> Signals:
     """Compute every signal in ``FEATURES`` for one pair."""
-    ne, nc = negations(evidence, about=claim), negations(claim, about=evidence)
+    neg_evidence_only, neg_claim_only = _negation_signal(evidence, claim)
     ev_nums, cl_nums = numbers(evidence), numbers(claim)
     unmatched = [n for n in cl_nums if not any(_close(n, e) for e in ev_nums)]
     num_mismatch = float(bool(unmatched) and bool(ev_nums))
@@ -199,7 +248,7 @@ def signals(evidence: str, claim: str) -> Signals:
     demonym_mismatch = float(bool(cl_dem - ev_dem) and bool(ev_dem - cl_dem))
     names = _names(claim)
     names_missing = sum(1 for n in names if n not in ew) / len(names) if names else 0.0
-    return Signals((float(ne > nc), float(nc > ne), num_mismatch, num_unsupported, num_match, date_mismatch,
+    return Signals((neg_evidence_only, neg_claim_only, num_mismatch, num_unsupported, num_match, date_mismatch,
                     antonym, compass_mismatch, demonym_mismatch, names_missing))
 
 
