@@ -94,6 +94,10 @@ def test_numbers_skip_dates_and_years_and_read_words():
     assert F.dates("on March 16 and 2 May, in April") == ({(3, 16), (5, 2)}, {4})
     # Endnote markers are not quantities: a claim's number the sentence never gives is unsupported, not contradicted.
     assert F.numbers("A missile struck the station, killing many.[11] Officials said") == []
+    # Ordinals name a position, not a quantity: "the 300th day" does not contradict "about three hours".
+    assert F.numbers("on the 300th day of the war, the 2nd Army Corps and the 21st brigade") == []
+    assert sig("He visited the front on the 300th day of the war.", "The visit lasted about three hours.")[
+        "num_mismatch"] == 0.0
     s = sig("A missile struck the station, killing many civilians.[11]", "The strike killed 22 civilians.")
     assert s["num_unsupported"] == 1.0 and s["num_mismatch"] == 0.0
 

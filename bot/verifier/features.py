@@ -26,7 +26,9 @@ _MONTH_RE = "|".join(MONTHS)
 _DATE = re.compile(rf"\b(?:({_MONTH_RE})\s+(\d{{1,2}})\b|(\d{{1,2}})\s+({_MONTH_RE})\b|({_MONTH_RE})\b)")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NOTE_MARK = re.compile(r"\[\d+\]")  # ISW's endnote markers, kept in report text
-_NUM = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(million|thousand|billion|hundred))?", re.I)
+# An ordinal ("the 300th day", "the 2nd Army Corps") names a position, not a quantity.
+_NUM = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\d|st\b|nd\b|rd\b|th\b)"
+                  r"(?:\s*(million|thousand|billion|hundred))?", re.I)
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "dozen": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
