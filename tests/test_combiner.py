@@ -72,7 +72,6 @@ def test_a_negation_counts_only_where_its_clause_touches_the_claim():
     assert F.negations("Russian forces failed to gain ground.", about="Russia gained ground.") == 1
 
 
-
 def test_a_negation_inside_a_rejected_claim_is_not_the_sources():
     quote = ("Satellite images showed the strike destroyed at least eight jets at the airfield, contradicting official "
              "claims that the blasts did not damage any jets.")
@@ -88,6 +87,7 @@ def test_a_negation_inside_a_rejected_claim_is_not_the_sources():
     # ... and a denied negation is two negations that go together.
     assert F.negation_cues("The governor denied reports that the troops had not captured the town.",
                            about="The troops captured the town.") == (0, 2)
+
 
 def test_numbers_skip_dates_and_years_and_read_words():
     assert F.numbers("On June 12, 2022, 3 brigades and a dozen tanks and 1,351 troops") == [3.0, 1351.0, 12.0]
