@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -24,10 +25,9 @@ def _settings(ctx: click.Context) -> Settings:
     except ValidationError as exc:
         problems = "; ".join(f"CLAIMCHECK_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
         _fail(f"bad setting: {problems}", EXIT_INPUT)
-        raise  # unreachable: _fail exits
 
 
-def _fail(message: str, code: int = EXIT_FAILED) -> None:
+def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
 

@@ -43,14 +43,15 @@ _DEMONYMS = {d.lower() for d in NATIONALITIES} | {"russian", "ukrainian", "ameri
                                                   "belarusian", "iranian", "chechen", "polish", "turkish"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # Where a negation's scope ends: clause punctuation, a sentence end or a contrastive conjunction.
-_CLAUSE_END = re.compile(r"[,;:()\[\]—–]|[.!?](?=\s|$)|\b(?:but|while|although|though|whereas|however)\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+_CLAUSE_END = re.compile(rf"[,;:()\[\]—–]|{_SENTENCE_END.pattern}|\b(?:but|while|although|though|whereas|however)\b",
+                         re.I)
 # A rejected claim: "contradicting Russian claims that", "denied reports that". A negation inside what follows is the
 # rejected claim's, not the source's: "contradicting claims that the explosions did not damage any aircraft" says they
 # did.
 _REJECTION = re.compile(
     r"\b(?:contradict\w*|refut\w*|den(?:y|ies|ied|ying)|dismiss\w*|reject\w*|debunk\w*|disprov\w*)\s+"
     r"(?:[\w'’-]+\s+){0,4}?(?:claims?|reports?|statements?|assertions?|allegations?|narratives?)\s+that\b", re.I)
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 # Long function words that say nothing of what a clause is about.
 _FUNCTION_WORDS = {"that", "this", "these", "those", "with", "from", "have", "been", "were", "would", "will", "their",
                    "they", "them", "which", "also", "into", "than", "there", "what", "when", "where", "about", "such",
