@@ -72,6 +72,27 @@ def test_a_negation_counts_only_where_its_clause_touches_the_claim():
     assert F.negations("Russian forces failed to gain ground.", about="Russia gained ground.") == 1
 
 
+def test_two_negations_of_the_same_thing_cancel():
+    # The source's "did not" sits in a clause cut from its subject at "but"; both sides still negate the attacks.
+    but = sig("The 5th Brigade's armored units kept gathering near the Dnipro river crossing at Kherson but did not "
+              "launch any major attacks.",
+              "The 5th Brigade's armored units gathering near the Dnipro river crossing at Kherson did not carry out "
+              "any major attacks.")
+    assert but["neg_claim_only"] == 0.0 and but["neg_evidence_only"] == 0.0
+    # A second negation in the sentence negates something else ("lack coherent plans"), so it is not counted against
+    # a claim that shares the first one.
+    paid = sig("Reports that workers have not been paid for their work suggest that administrations lack coherent "
+               "plans and financial backing from the government to employ workers on projects.",
+               "Workers had reportedly not been paid for their work.")
+    assert paid["neg_evidence_only"] == 0.0 and paid["neg_claim_only"] == 0.0
+    # Sharing only the verb is not the same thing: the claim's negation still stands against the source.
+    assert sig("Russian forces captured the town but did not capture the bridge.",
+               "Russian forces did not capture the town.")["neg_claim_only"] == 1.0
+    # And a one-sided negation still fires.
+    assert sig("Russian forces have not captured the town.", "Russian forces captured the town.")[
+        "neg_evidence_only"] == 1.0
+
+
 def test_a_negation_inside_a_rejected_claim_is_not_the_sources():
     quote = ("Satellite images showed the strike destroyed at least eight jets at the airfield, contradicting official "
              "claims that the blasts did not damage any jets.")

@@ -57,6 +57,10 @@ _FUNCTION_WORDS = {"that", "this", "these", "those", "with", "from", "have", "be
                    "they", "them", "which", "also", "into", "than", "there", "what", "when", "where", "about", "such",
                    "other", "only", "very", "more", "most", "some", "could", "should", "being", "does", "just"}
 
+# What a negation negates, for the scope checks: the first content words after it in its clause. "administrations
+# lack coherent plans and financial backing ..." negates the plans, not the "work" mentioned ten words later.
+_WINDOW = 6
+
 FEATURES = ("neg_evidence_only", "neg_claim_only", "num_mismatch", "num_unsupported", "num_match", "date_mismatch",
             "antonym", "compass_mismatch", "demonym_mismatch", "names_missing")
 
@@ -88,9 +92,14 @@ def _antonym_map() -> dict[str, set[str]]:
 _ANTONYM = _antonym_map()
 
 
+def _stem_list(text: str) -> list[str]:
+    """Five-letter prefixes of the content words, in order; two match when one begins the other ('gain' / 'gained')."""
+    return [w.lower()[:5] for w in _WORD.findall(text) if len(w) > 3 and w.lower() not in _FUNCTION_WORDS]
+
+
 def _stems(text: str) -> set[str]:
-    """Five-letter prefixes of the content words; two match when one begins the other ('gain' / 'gained')."""
-    return {w.lower()[:5] for w in _WORD.findall(text) if len(w) > 3 and w.lower() not in _FUNCTION_WORDS}
+    """The set of ``_stem_list``."""
+    return set(_stem_list(text))
 
 
 def _shared(stems: set[str], wanted: set[str]) -> int:
@@ -108,6 +117,43 @@ def _rejected_spans(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
+@dataclass(frozen=True)
+class _Cue:
+    """One negation cue: where it is, what it negates (the first content words after it, in its clause), and whether
+    it counts as bearing on the other text, and whether it sits inside a claim the text rejects."""
+
+    start: int
+    window: frozenset[str]
+    counted: bool
+    framed: bool
+
+
+def _cues(text: str, about: str | None = None) -> list[_Cue]:
+    """Every negation cue of ``text`` (see ``negation_cues`` for which count)."""
+    found = list(_NEGATION.finditer(text))
+    if not found:
+        return []
+    bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(text)] + [len(text)]
+    clauses = list(itertools.pairwise(bounds))
+    wanted = _stems(about) if about is not None else set()
+    shared = [_shared(_stems(text[a:b]), wanted) for a, b in clauses]
+    most = max(shared, default=0)
+    cues = []
+    for m in found:
+        k = min(bisect.bisect_right(bounds, m.start()) - 1, len(clauses) - 1)
+        rest = text[m.end():clauses[k][1]]
+        scope = _stems(rest)
+        window = frozenset(_stem_list(rest)[:_WINDOW])
+        counted = about is None or not scope or (_shared(set(window), wanted) > 0 and 2 * shared[k] >= most)
+        cues.append(_Cue(m.start(), window, counted, False))
+    framed: set[int] = set()
+    for frame, start, end in _rejected_spans(text):
+        inside = {c.start for c in cues if c.counted and start <= c.start < end}
+        if inside:  # a rejected negation; a rejecting cue over it ("denied claims that ... not") goes with it
+            framed |= inside | {c.start for c in cues if c.counted and frame <= c.start < start}
+    return [_Cue(c.start, c.window, c.counted, c.start in framed) for c in cues]
+
+
 def negation_cues(text: str, about: str | None = None) -> tuple[int, int]:
     """(cues the text asserts, cues inside a claim it rejects); with ``about``, only cues that bear on ``about``.
 
@@ -115,38 +161,18 @@ def negation_cues(text: str, about: str | None = None) -> tuple[int, int]:
     confirmation of these assessments, but Shoigu's statement that Russia would not deploy conscripts ..."; or, in a
     two-sentence candidate, "... said none of the individuals ... were Russian citizens. ISW believes Islamic State is
     most likely responsible ..."). Counted over the whole text, such a "no" made a faithful quote read as "the source
-    negates the claim". A cue counts when the rest of its clause (up to punctuation, a sentence end or a contrastive
-    conjunction) holds a content word of ``about`` *and* its clause is about what ``about`` says (shares at least half
-    as many of its content words as the clause that shares most); or when the rest of its clause holds no content
-    word at all (a clause-final "..., which officials denied."), as the unscoped count did.
+    negates the claim". A cue counts when what it negates (the first ``_WINDOW`` content words after it, within its
+    clause: up to punctuation, a sentence end or a contrastive conjunction) holds a content word of ``about`` *and*
+    its clause is about what ``about`` says (shares at least half as many of its content words as the clause that
+    shares most); or when the rest of its clause holds no content word at all (a clause-final "..., which officials
+    denied."), as the unscoped count did.
     A cue inside a rejected claim ("contradicting Russian claims that the explosions did not damage any aircraft"),
     and the rejecting word itself where it is a cue ("denied"), are counted apart: the source asserts the opposite
     of the rejected negation, or reports that someone made it; which of the two matters depends on the claim.
     """
-    cues = list(_NEGATION.finditer(text))
-    if not cues:
-        return 0, 0
-    rejected = _rejected_spans(text)
-    if about is None:
-        counted = cues
-    else:
-        wanted = _stems(about)
-        bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(text)] + [len(text)]
-        clauses = list(itertools.pairwise(bounds))
-        shared = [_shared(_stems(text[a:b]), wanted) for a, b in clauses]
-        most = max(shared, default=0)
-        counted = []
-        for m in cues:
-            k = min(bisect.bisect_right(bounds, m.start()) - 1, len(clauses) - 1)
-            scope = _stems(text[m.end():clauses[k][1]])
-            if not scope or (_shared(scope, wanted) > 0 and 2 * shared[k] >= most):
-                counted.append(m)
-    framed = set()
-    for frame, start, end in rejected:
-        inside = {m.start() for m in counted if start <= m.start() < end}
-        if inside:  # a rejected negation; a rejecting cue over it ("denied claims that ... not") goes with it
-            framed |= inside | {m.start() for m in counted if frame <= m.start() < start}
-    return len(counted) - len(framed), len(framed)
+    cues = [c for c in _cues(text, about) if c.counted]
+    framed = sum(c.framed for c in cues)
+    return len(cues) - framed, framed
 
 
 def negations(text: str, about: str | None = None) -> int:
@@ -160,12 +186,48 @@ def _negation_signal(evidence: str, claim: str) -> tuple[float, float]:
     A cue inside a claim the source rejects can balance a negation of the claim (the claim "Russia said the blasts did
     not damage aircraft" against "contradicting Russian claims that the explosions did not damage any aircraft": the
     source reports that negation) but never makes the source read as negating the claim (the flat claim "the attack
-    destroyed eight aircraft" against the same sentence: the source affirms it).
+    destroyed eight aircraft" against the same sentence: the source affirms it). Two negations of the same thing, one
+    on each side, cancel first (``_unmatched``).
     """
-    (ne, ne_framed), (nc, nc_framed) = negation_cues(evidence, about=claim), negation_cues(claim, about=evidence)
+    ev, cl = _cues(evidence, about=claim), _cues(claim, about=evidence)
+    ne, ne_framed = sum(c.counted and not c.framed for c in ev), sum(c.counted and c.framed for c in ev)
+    nc, nc_framed = sum(c.counted and not c.framed for c in cl), sum(c.counted and c.framed for c in cl)
+    ne, nc = _unmatched(ev, cl, ne, nc)
     ne += min(ne_framed, max(0, nc - ne))
     nc += min(nc_framed, max(0, ne - nc))
     return float(ne > nc), float(nc > ne)
+
+
+def _same_content(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two negations' windows name the same thing: two shared content words, or the whole of a one-word window.
+
+    One shared word is not enough: "captured the town but did not capture the bridge" and "did not capture the town"
+    share only the verb, and the claim's negation must still stand against the source.
+    """
+    return bool(a and b) and _shared(set(a), set(b)) >= min(2, len(a), len(b))
+
+
+def _unmatched(ev: list[_Cue], cl: list[_Cue], ne: int, nc: int) -> tuple[int, int]:
+    """``(ne, nc)`` less the cues that cancel out: a negation on each side, of the same thing, says the same.
+
+    Why: "continued assembling in Berdyansk but did not make any major assaults" and "did not launch any major
+    assault" both negate the assault, yet only the claim's cue was counted (the source's clause, cut at "but", had
+    lost its subject), so a faithful paraphrase read as "the claim negates what the source asserts". A counted cue
+    pairs with a cue on the other side, counted or not, that negates the same content (``_same_content``); each cue
+    pairs once, and cues inside a rejected claim are left to the framing rule.
+    """
+    used: set[tuple[int, int]] = set()  # (side, position): 0 evidence, 1 claim
+    for own, side, far, other in ((1, cl, 0, ev), (0, ev, 1, cl)):
+        for c in side:
+            if not c.counted or c.framed or (own, c.start) in used:
+                continue
+            match = next((o for o in other if (far, o.start) not in used and not o.framed
+                          and _same_content(c.window, o.window)), None)
+            if match is not None:
+                used |= {(own, c.start), (far, match.start)}
+    ne -= sum(1 for c in ev if c.counted and not c.framed and (0, c.start) in used)
+    nc -= sum(1 for c in cl if c.counted and not c.framed and (1, c.start) in used)
+    return ne, nc
 
 
 def _strip_dates(text: str) -> str:
