@@ -37,17 +37,36 @@ class Query:
 RRF_K = 60
 
 
+def _window(query: Query) -> tuple[int, int] | None:
+    """The preferred period within the date filters, or None when there is none (or it is the whole filter)."""
+    if not query.prefer[0]:
+        return None
+    lo = max(query.prefer[0], query.date_from)
+    hi = min(query.prefer[1], query.date_to) if query.date_to else query.prefer[1]
+    if lo > hi or (lo, hi) == (query.date_from, query.date_to):
+        return None
+    return lo, hi
+
+
 def retrieve(store: Store, query: Query, vector) -> list[Hit]:
     """Top passages for ``query``; ``vector`` is the query's embedding (computed once by the caller)."""
     dense = store.dense_search(vector, query.candidates, query.date_from, query.date_to)
     keyword = store.keyword_search(query.text, query.candidates, query.date_from, query.date_to)
+    lists = [dense, keyword]
+    window = _window(query)
+    if window:
+        # The claim names its period: search it on its own too, or a topic the reports cover every day (assaults
+        # near Avdiivka) fills the library-wide candidates with other days and the day the claim names never
+        # reaches the verifier.
+        lists += [store.dense_search(vector, query.candidates, *window),
+                  store.keyword_search(query.text, query.candidates, *window)]
     fused: dict[str, float] = {}
-    dense_score = dict(dense)
-    keyword_score = dict(keyword)
-    for rank, (pid, _) in enumerate(dense):
-        fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
-    for rank, (pid, _) in enumerate(keyword):
-        fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+    dense_score: dict[str, float] = {}
+    keyword_score: dict[str, float] = {}
+    for i, ranked in enumerate(lists):
+        (dense_score if i % 2 == 0 else keyword_score).update(ranked)
+        for rank, (pid, _) in enumerate(ranked):
+            fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
     hits = []
     for pid, score in fused.items():
         info = store.passage_info(pid)
