@@ -3,7 +3,7 @@ PY ?= python
 ISW ?= runs/isw
 SCI ?= runs/scifact
 
-.PHONY: bench isw-index eval-isw eval-scifact calibrate speed ingest-one scale scifact-retrieval verifier-speed test slow
+.PHONY: bench isw-index eval-isw eval-holdout eval-scifact calibrate speed ingest-one scale scifact-retrieval verifier-speed test slow
 
 isw-index:
 	claimcheck --data-dir $(ISW) ingest --quiet seeds ../shared/data/isw-2022/reports.jsonl
@@ -12,6 +12,11 @@ eval-isw: isw-index
 	claimcheck --data-dir $(ISW) eval ../shared/data/isw-2022/claims_dev.jsonl --out runs/eval-isw
 	claimcheck --data-dir $(ISW) eval ../shared/data/isw-2022/claims_dev.jsonl --use-as-of --out runs/eval-isw-asof
 	CLAIMCHECK_COMBINER=off claimcheck --data-dir $(ISW) eval ../shared/data/isw-2022/claims_dev.jsonl --out runs/eval-isw-bare
+
+# The held-out ISW claim sets (benchmarks/data/README.md): measurement only, never tuned on.
+eval-holdout: isw-index
+	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout.jsonl --out runs/eval-holdout
+	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout2.jsonl --out runs/eval-holdout2
 
 # Cross-fitted measurement of the verdict combiner (writes a refitted combiner to runs/, not over the shipped one).
 calibrate: isw-index
@@ -37,7 +42,7 @@ scifact-retrieval:
 verifier-speed:
 	$(PY) -m benchmarks.verifier_speed
 
-bench: eval-isw calibrate speed ingest-one scifact-retrieval eval-scifact verifier-speed
+bench: eval-isw eval-holdout calibrate speed ingest-one scifact-retrieval eval-scifact verifier-speed
 
 test:
 	$(PY) -m pytest

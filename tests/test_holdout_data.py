@@ -1,0 +1,49 @@
+"""The held-out ISW claim sets (benchmarks/data/) are what their README says: balanced, each quote verbatim in the
+report of its date, and no report cited by the dev claims or by the other set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, need_shared_data
+
+SETS = sorted((ROOT / "benchmarks" / "data").glob("isw_holdout*.jsonl"))
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def _cited(rows: list[dict]) -> set[str]:
+    return {e["date"] for r in rows for e in r["evidence"]}
+
+
+def test_there_are_two_sets():
+    assert [p.name for p in SETS] == ["isw_holdout.jsonl", "isw_holdout2.jsonl"]
+
+
+@pytest.mark.parametrize("path", SETS, ids=lambda p: p.name)
+def test_a_set_is_balanced_and_well_formed(path: Path):
+    rows = _rows(path)
+    assert len({r["id"] for r in rows}) == len(rows) == 30
+    assert sum(r["label"] == "SUPPORTS" for r in rows) == 10
+    assert sum(r["label"] == "REFUTES" for r in rows) == 10
+    for r in rows:
+        assert (r["label"] == "NOT_ENOUGH_INFO") == (not r["evidence"]), r["id"]
+
+
+@pytest.mark.parametrize("path", SETS, ids=lambda p: p.name)
+def test_quotes_are_verbatim_and_reports_are_new(path: Path):
+    data = need_shared_data() / "isw-2022"
+    reports = {json.loads(line)["date"]: json.loads(line)["text"] for line in (data / "reports.jsonl").open()}
+    rows = _rows(path)
+    for r in rows:
+        for e in r["evidence"]:
+            assert e["quote"] in reports[e["date"]], r["id"]
+    assert not _cited(rows) & _cited(_rows(data / "claims_dev.jsonl"))
+    for other in SETS:
+        if other != path:
+            assert not _cited(rows) & _cited(_rows(other))
