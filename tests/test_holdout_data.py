@@ -1,5 +1,5 @@
 """The held-out ISW claim sets (benchmarks/data/) are what their README says: balanced, each quote verbatim in the
-report of its date, and no report cited by the dev claims or by the other set."""
+report of its date, and no report cited by the dev claims or by another set."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ def _cited(rows: list[dict]) -> set[str]:
     return {e["date"] for r in rows for e in r["evidence"]}
 
 
-def test_there_are_two_sets():
-    assert [p.name for p in SETS] == ["isw_holdout.jsonl", "isw_holdout2.jsonl"]
+def test_there_are_three_sets():
+    assert [p.name for p in SETS] == ["isw_holdout.jsonl", "isw_holdout2.jsonl", "isw_holdout3.jsonl"]
 
 
 @pytest.mark.parametrize("path", SETS, ids=lambda p: p.name)
