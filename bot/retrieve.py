@@ -50,23 +50,24 @@ def _window(query: Query) -> tuple[int, int] | None:
 
 def retrieve(store: Store, query: Query, vector) -> list[Hit]:
     """Top passages for ``query``; ``vector`` is the query's embedding (computed once by the caller)."""
-    dense = store.dense_search(vector, query.candidates, query.date_from, query.date_to)
-    keyword = store.keyword_search(query.text, query.candidates, query.date_from, query.date_to)
-    lists = [dense, keyword]
+    ranges = [(query.date_from, query.date_to)]
     window = _window(query)
     if window:
         # The claim names its period: search it on its own too, or a topic the reports cover every day (assaults
         # near Avdiivka) fills the library-wide candidates with other days and the day the claim names never
         # reaches the verifier.
-        lists += [store.dense_search(vector, query.candidates, *window),
-                  store.keyword_search(query.text, query.candidates, *window)]
+        ranges.append(window)
     fused: dict[str, float] = {}
     dense_score: dict[str, float] = {}
     keyword_score: dict[str, float] = {}
-    for i, ranked in enumerate(lists):
-        (dense_score if i % 2 == 0 else keyword_score).update(ranked)
-        for rank, (pid, _) in enumerate(ranked):
-            fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+    for date_from, date_to in ranges:
+        dense = store.dense_search(vector, query.candidates, date_from, date_to)
+        keyword = store.keyword_search(query.text, query.candidates, date_from, date_to)
+        dense_score.update(dense)
+        keyword_score.update(keyword)
+        for ranked in (dense, keyword):
+            for rank, (pid, _) in enumerate(ranked):
+                fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
     hits = []
     for pid, score in fused.items():
         info = store.passage_info(pid)

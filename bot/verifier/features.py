@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from bot.verifier.synth import ANTONYMS, MONTHS, NATIONALITIES
@@ -102,7 +103,7 @@ def _stems(text: str) -> set[str]:
     return set(_stem_list(text))
 
 
-def _shared(stems: set[str], wanted: set[str]) -> int:
+def _shared(stems: AbstractSet[str], wanted: AbstractSet[str]) -> int:
     """How many of ``stems`` meet a stem of ``wanted`` (one beginning the other)."""
     return sum(1 for a in stems if any(a.startswith(b) or b.startswith(a) for b in wanted))
 
@@ -119,8 +120,8 @@ def _rejected_spans(text: str) -> list[tuple[int, int, int]]:
 
 @dataclass(frozen=True)
 class _Cue:
-    """One negation cue: where it is, what it negates (the first content words after it, in its clause), and whether
-    it counts as bearing on the other text, and whether it sits inside a claim the text rejects."""
+    """One negation cue: where it is, what it negates (the first content words after it, in its clause), whether it
+    bears on the other text (``counted``) and whether it sits inside a claim the text rejects (``framed``)."""
 
     start: int
     window: frozenset[str]
@@ -144,7 +145,7 @@ def _cues(text: str, about: str | None = None) -> list[_Cue]:
         rest = text[m.end():clauses[k][1]]
         scope = _stems(rest)
         window = frozenset(_stem_list(rest)[:_WINDOW])
-        counted = about is None or not scope or (_shared(set(window), wanted) > 0 and 2 * shared[k] >= most)
+        counted = about is None or not scope or (_shared(window, wanted) > 0 and 2 * shared[k] >= most)
         cues.append(_Cue(m.start(), window, counted, False))
     framed: set[int] = set()
     for frame, start, end in _rejected_spans(text):
@@ -204,7 +205,7 @@ def _same_content(a: frozenset[str], b: frozenset[str]) -> bool:
     One shared word is not enough: "captured the town but did not capture the bridge" and "did not capture the town"
     share only the verb, and the claim's negation must still stand against the source.
     """
-    return bool(a and b) and _shared(set(a), set(b)) >= min(2, len(a), len(b))
+    return bool(a and b) and _shared(a, b) >= min(2, len(a), len(b))
 
 
 def _unmatched(ev: list[_Cue], cl: list[_Cue], ne: int, nc: int) -> tuple[int, int]:
