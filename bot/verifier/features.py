@@ -139,20 +139,20 @@ def _cues(text: str, about: str | None = None) -> list[_Cue]:
     wanted = _stems(about) if about is not None else set()
     shared = [_shared(_stems(text[a:b]), wanted) for a, b in clauses]
     most = max(shared, default=0)
-    cues = []
+    scoped = []  # (start, window, counted)
     for m in found:
         k = min(bisect.bisect_right(bounds, m.start()) - 1, len(clauses) - 1)
-        rest = text[m.end():clauses[k][1]]
-        scope = _stems(rest)
-        window = frozenset(_stem_list(rest)[:_WINDOW])
-        counted = about is None or not scope or (_shared(window, wanted) > 0 and 2 * shared[k] >= most)
-        cues.append(_Cue(m.start(), window, counted, False))
+        rest = _stem_list(text[m.end():clauses[k][1]])
+        window = frozenset(rest[:_WINDOW])
+        scoped.append((m.start(), window, about is None or not rest
+                       or (_shared(window, wanted) > 0 and 2 * shared[k] >= most)))
+    counted = [start for start, _, ok in scoped if ok]
     framed: set[int] = set()
     for frame, start, end in _rejected_spans(text):
-        inside = {c.start for c in cues if c.counted and start <= c.start < end}
+        inside = {c for c in counted if start <= c < end}
         if inside:  # a rejected negation; a rejecting cue over it ("denied claims that ... not") goes with it
-            framed |= inside | {c.start for c in cues if c.counted and frame <= c.start < start}
-    return [_Cue(c.start, c.window, c.counted, c.start in framed) for c in cues]
+            framed |= inside | {c for c in counted if frame <= c < start}
+    return [_Cue(start, window, ok, start in framed) for start, window, ok in scoped]
 
 
 def negation_cues(text: str, about: str | None = None) -> tuple[int, int]:
@@ -188,12 +188,13 @@ def _negation_signal(evidence: str, claim: str) -> tuple[float, float]:
     not damage aircraft" against "contradicting Russian claims that the explosions did not damage any aircraft": the
     source reports that negation) but never makes the source read as negating the claim (the flat claim "the attack
     destroyed eight aircraft" against the same sentence: the source affirms it). Two negations of the same thing, one
-    on each side, cancel first (``_unmatched``).
+    on each side, cancel first (``_matched``).
     """
     ev, cl = _cues(evidence, about=claim), _cues(claim, about=evidence)
-    ne, ne_framed = sum(c.counted and not c.framed for c in ev), sum(c.counted and c.framed for c in ev)
-    nc, nc_framed = sum(c.counted and not c.framed for c in cl), sum(c.counted and c.framed for c in cl)
-    ne, nc = _unmatched(ev, cl, ne, nc)
+    ev_matched, cl_matched = _matched(ev, cl)
+    ne = sum(c.counted and not c.framed and c.start not in ev_matched for c in ev)
+    nc = sum(c.counted and not c.framed and c.start not in cl_matched for c in cl)
+    ne_framed, nc_framed = sum(c.counted and c.framed for c in ev), sum(c.counted and c.framed for c in cl)
     ne += min(ne_framed, max(0, nc - ne))
     nc += min(nc_framed, max(0, ne - nc))
     return float(ne > nc), float(nc > ne)
@@ -208,8 +209,9 @@ def _same_content(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b) and _shared(a, b) >= min(2, len(a), len(b))
 
 
-def _unmatched(ev: list[_Cue], cl: list[_Cue], ne: int, nc: int) -> tuple[int, int]:
-    """``(ne, nc)`` less the cues that cancel out: a negation on each side, of the same thing, says the same.
+def _matched(ev: list[_Cue], cl: list[_Cue]) -> tuple[set[int], set[int]]:
+    """Positions of the evidence's and the claim's cues that cancel out: a negation on each side, of the same thing,
+    says the same.
 
     Why: "continued assembling in Berdyansk but did not make any major assaults" and "did not launch any major
     assault" both negate the assault, yet only the claim's cue was counted (the source's clause, cut at "but", had
@@ -217,18 +219,17 @@ def _unmatched(ev: list[_Cue], cl: list[_Cue], ne: int, nc: int) -> tuple[int, i
     pairs with a cue on the other side, counted or not, that negates the same content (``_same_content``); each cue
     pairs once, and cues inside a rejected claim are left to the framing rule.
     """
-    used: set[tuple[int, int]] = set()  # (side, position): 0 evidence, 1 claim
+    matched: tuple[set[int], set[int]] = (set(), set())  # evidence, claim
     for own, side, far, other in ((1, cl, 0, ev), (0, ev, 1, cl)):
         for c in side:
-            if not c.counted or c.framed or (own, c.start) in used:
+            if not c.counted or c.framed or c.start in matched[own]:
                 continue
-            match = next((o for o in other if (far, o.start) not in used and not o.framed
+            match = next((o for o in other if o.start not in matched[far] and not o.framed
                           and _same_content(c.window, o.window)), None)
             if match is not None:
-                used |= {(own, c.start), (far, match.start)}
-    ne -= sum(1 for c in ev if c.counted and not c.framed and (0, c.start) in used)
-    nc -= sum(1 for c in cl if c.counted and not c.framed and (1, c.start) in used)
-    return ne, nc
+                matched[own].add(c.start)
+                matched[far].add(match.start)
+    return matched
 
 
 def _strip_dates(text: str) -> str:
