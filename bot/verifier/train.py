@@ -2,7 +2,9 @@
 
 Why standalone: it imports only torch, transformers and the standard library, so the same file trains on these 2 CPU
 cores (``claimcheck train-verifier``) or on a borrowed GPU (``python bot/verifier/train.py ...``) without installing
-the project. Length-bucketed batches, linear warm-up/decay, bf16 autocast on GPU, partial-label loss for 2-way data.
+the project. Length-bucketed batches, linear warm-up/decay, bf16 autocast on a GPU and on CPUs with bf16 matrix
+units (AMX or AVX512-BF16; BENCHMARKS.md has the speed-up on this project's 2-core machines), partial-label loss for
+2-way data.
 """
 
 from __future__ import annotations
@@ -49,6 +51,17 @@ def _pad(batch: list[dict], device: str) -> tuple[torch.Tensor, torch.Tensor, to
     return ids.to(device), types.to(device), mask.to(device)
 
 
+def bf16_device(device: str, choice: str = "auto") -> bool:
+    """Whether to autocast to bf16: always on a GPU; on a CPU where it has bf16 matrix units ("auto") or when asked."""
+    if device == "cuda" or choice == "on":
+        return True
+    if choice == "off":
+        return False
+    cpu = torch.cpu
+    return bool(getattr(cpu, "_is_amx_tile_supported", lambda: False)()
+                or getattr(cpu, "_is_avx512_bf16_supported", lambda: False)())
+
+
 def loss_fn(logits: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
     """Cross-entropy for 3-way labels; -log(p_neutral + p_contradiction) for label 3 (2-way 'not entailment')."""
     logp = torch.log_softmax(logits.float(), dim=-1)
@@ -60,7 +73,8 @@ def loss_fn(logits: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor) -
 
 
 @torch.no_grad()
-def predict(model, tok, pairs: list[tuple[str, str]], device: str, max_len: int, batch: int = 128) -> list[list[float]]:
+def predict(model, tok, pairs: list[tuple[str, str]], device: str, max_len: int, batch: int = 128,
+            bf16: bool = False) -> list[list[float]]:
     model.eval()
     out: list[list[float]] = [None] * len(pairs)  # type: ignore[list-item]
     order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
@@ -68,26 +82,26 @@ def predict(model, tok, pairs: list[tuple[str, str]], device: str, max_len: int,
         idx = order[s:s + batch]
         enc = tok([pairs[i][0] for i in idx], [pairs[i][1] for i in idx], truncation="longest_first",
                   max_length=max_len, padding=True, return_tensors="pt").to(device)
-        with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
+        with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=bf16):
             probs = torch.softmax(model(**enc).logits.float(), dim=-1).cpu().tolist()
         for i, p in zip(idx, probs):
             out[i] = p
     return out
 
 
-def evaluate(model, tok, eval_rows: list[dict], device: str, max_len: int) -> dict:
+def evaluate(model, tok, eval_rows: list[dict], device: str, max_len: int, bf16: bool = False) -> dict:
     """Accuracy and macro-F1 per held-out set; 2-way sets count entailment vs not."""
     by_set: dict[str, list[dict]] = defaultdict(list)
     for r in eval_rows:
         by_set[r["set"]].append(r)
     scores = {}
     for name, rows in by_set.items():
-        probs = predict(model, tok, [(r["p"], r["h"]) for r in rows], device, max_len)
+        probs = predict(model, tok, [(r["p"], r["h"]) for r in rows], device, max_len, bf16=bf16)
         preds = [max(range(3), key=lambda k: p[k]) for p in probs]
         gold = [r["y"] for r in rows]
         scores[name] = _metrics(gold, preds)
         if name == "synth_val":  # hypothesis-only bias check: with no premise, accuracy should fall to chance
-            hprobs = predict(model, tok, [("", r["h"]) for r in rows], device, max_len)
+            hprobs = predict(model, tok, [("", r["h"]) for r in rows], device, max_len, bf16=bf16)
             scores["synth_val_hypothesis_only"] = _metrics(gold, [max(range(3), key=lambda k: p[k]) for p in hprobs])
     return scores
 
@@ -122,7 +136,8 @@ def train(args: argparse.Namespace) -> dict:
     tok = AutoTokenizer.from_pretrained(args.base)
     model = AutoModelForSequenceClassification.from_pretrained(
         args.base, num_labels=3, id2label=ID2LABEL, label2id={v: k for k, v in ID2LABEL.items()},
-        dtype=torch.float32)  # the carried base may be fp16; train in fp32 (bf16 autocast on GPU)
+        dtype=torch.float32)  # the carried base may be fp16; weights stay fp32 (bf16 autocast where supported)
+    bf16 = bf16_device(device, args.bf16)
     model.to(device)
     steps_per_epoch = math.ceil(len(rows) / args.batch)
     total = max(1, int(steps_per_epoch * args.epochs))
@@ -144,7 +159,7 @@ def train(args: argparse.Namespace) -> dict:
             ids, types, mask = _pad(b, device)
             labels = torch.tensor([r["y"] for r in b], device=device)
             weights = torch.tensor([r.get("w", 1.0) for r in b], device=device)
-            with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
+            with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=bf16):
                 logits = model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
             loss = loss_fn(logits, labels, weights)
             loss.backward()
@@ -165,7 +180,7 @@ def train(args: argparse.Namespace) -> dict:
                 msg = f"step {step}/{total} loss {loss.item():.4f} {rate:.0f} pairs/s eta {eta / 60:.1f} min"
                 print(msg, file=sys.stderr, flush=True)
                 log.append(msg)
-    scores = evaluate(model, tok, evals, device, args.max_len)
+    scores = evaluate(model, tok, evals, device, args.max_len)  # fp32: the export is fp32 before int8
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     model.to("cpu")
@@ -173,7 +188,7 @@ def train(args: argparse.Namespace) -> dict:
         model.half()
     model.save_pretrained(out)
     tok.save_pretrained(out)
-    result = {"scores": scores, "train_pairs": len(rows), "steps": total, "device": device,
+    result = {"scores": scores, "train_pairs": len(rows), "steps": total, "device": device, "bf16": bf16,
               "seconds": round(time.time() - t0, 1), "args": vars(args), "log": log}
     (out / "train_result.json").write_text(json.dumps(result, indent=1))
     return result
@@ -196,6 +211,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--eval-limit", type=int, default=0, help="evaluate on about N pairs only (smoke tests)")
     p.add_argument("--log-every", type=int, default=200)
     p.add_argument("--cpu", action="store_true")
+    p.add_argument("--bf16", choices=["auto", "on", "off"], default="auto",
+                   help="bf16 autocast on CPU: auto = where the CPU has bf16 matrix units (always on a GPU)")
     p.add_argument("--time-budget", type=float, default=0, help="seconds: shrink the schedule to fit (0 = off)")
     p.add_argument("--fp16-save", action="store_true", help="save weights in fp16 (smaller to move around)")
     return p
