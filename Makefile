@@ -3,7 +3,7 @@ PY ?= python
 ISW ?= runs/isw
 SCI ?= runs/scifact
 
-.PHONY: bench isw-index eval-isw eval-holdout eval-scifact calibrate speed ingest-one scale scifact-retrieval verifier-speed test slow
+.PHONY: bench isw-index eval-isw eval-holdout eval-scifact calibrate speed ingest-one scale scifact-retrieval verifier-speed train-speed test slow
 
 isw-index:
 	claimcheck --data-dir $(ISW) ingest --quiet seeds ../shared/data/isw-2022/reports.jsonl
@@ -43,7 +43,11 @@ scifact-retrieval:
 verifier-speed:
 	$(PY) -m benchmarks.verifier_speed
 
-bench: eval-isw eval-holdout calibrate speed ingest-one scifact-retrieval eval-scifact verifier-speed
+# Cross-encoder training pairs/s on this CPU, fp32 against bf16 autocast (same batches, same run).
+train-speed:
+	$(PY) -m benchmarks.train_speed
+
+bench: eval-isw eval-holdout calibrate speed ingest-one scifact-retrieval eval-scifact verifier-speed train-speed
 
 test:
 	$(PY) -m pytest

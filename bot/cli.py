@@ -291,9 +291,11 @@ def calibrate(ctx: click.Context, data_dir: Path, isw_dir: Path | None, scifact_
 @click.option("--limit", type=int, default=0, help="train on the first N pairs only (smoke test)")
 @click.option("--eval-limit", type=int, default=0)
 @click.option("--time-budget", type=float, default=0, help="seconds; shrink the schedule to fit")
+@click.option("--bf16", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
+              help="bf16 autocast on the CPU (auto: where it has bf16 matrix units, AMX or AVX512-BF16)")
 def train_verifier(data_dir: Path, library: tuple[Path, ...], work: Path, out: Path | None, epochs: float,
                    batch: int, lr: float, synth_fraction: float, synth_weight: float, limit: int, eval_limit: int,
-                   time_budget: float) -> None:
+                   time_budget: float, bf16: str) -> None:
     """Rebuild the verifier: recipe -> training (progress and ETA) -> held-out scores -> int8 ONNX export."""
     from bot.verifier import recipe, train
     from bot.verifier.export import export
@@ -307,7 +309,7 @@ def train_verifier(data_dir: Path, library: tuple[Path, ...], work: Path, out: P
         "--data", str(work / "data"), "--base", resolve_model_path(""), "--out", str(work / "trained"),
         "--epochs", str(epochs), "--batch", str(batch), "--lr", str(lr), "--limit", str(limit),
         "--eval-limit", str(eval_limit), "--synth-fraction", str(synth_fraction),
-        "--synth-weight", str(synth_weight), "--time-budget", str(time_budget), "--log-every", "20"])
+        "--synth-weight", str(synth_weight), "--time-budget", str(time_budget), "--bf16", bf16, "--log-every", "20"])
     result = train.train(args)
     target = export(work / "trained", out or work / "model")
     click.echo(json.dumps(result["scores"], indent=1))

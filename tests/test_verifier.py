@@ -140,3 +140,12 @@ def test_train_verifier_end_to_end_on_a_tiny_slice(tmp_path):
     assert (model / "verifier.onnx").exists()
     scorer = load_scorer(str(model))
     assert scorer.score([("a", "b")]).shape == (1, 3)
+
+
+def test_bf16_autocast_is_chosen_by_device_and_setting():
+    train = pytest.importorskip("bot.verifier.train")
+    assert train.bf16_device("cpu", "off") is False
+    assert train.bf16_device("cpu", "on") is True
+    assert train.bf16_device("cuda", "off") is True  # a GPU always trains in bf16 autocast, as before
+    assert isinstance(train.bf16_device("cpu", "auto"), bool)
+    assert train.parser().parse_args(["--data", "d", "--base", "b", "--out", "o"]).bf16 == "auto"
