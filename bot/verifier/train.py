@@ -73,8 +73,8 @@ def loss_fn(logits: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor) -
 
 
 @torch.no_grad()
-def predict(model, tok, pairs: list[tuple[str, str]], device: str, max_len: int, batch: int = 128,
-            bf16: bool = False) -> list[list[float]]:
+def predict(model, tok, pairs: list[tuple[str, str]], device: str, max_len: int, batch: int = 128) -> list[list[float]]:
+    """Probabilities in fp32 (no autocast): the export is traced in fp32 before its int8 quantisation."""
     model.eval()
     out: list[list[float]] = [None] * len(pairs)  # type: ignore[list-item]
     order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
@@ -82,26 +82,25 @@ def predict(model, tok, pairs: list[tuple[str, str]], device: str, max_len: int,
         idx = order[s:s + batch]
         enc = tok([pairs[i][0] for i in idx], [pairs[i][1] for i in idx], truncation="longest_first",
                   max_length=max_len, padding=True, return_tensors="pt").to(device)
-        with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=bf16):
-            probs = torch.softmax(model(**enc).logits.float(), dim=-1).cpu().tolist()
+        probs = torch.softmax(model(**enc).logits.float(), dim=-1).cpu().tolist()
         for i, p in zip(idx, probs):
             out[i] = p
     return out
 
 
-def evaluate(model, tok, eval_rows: list[dict], device: str, max_len: int, bf16: bool = False) -> dict:
+def evaluate(model, tok, eval_rows: list[dict], device: str, max_len: int) -> dict:
     """Accuracy and macro-F1 per held-out set; 2-way sets count entailment vs not."""
     by_set: dict[str, list[dict]] = defaultdict(list)
     for r in eval_rows:
         by_set[r["set"]].append(r)
     scores = {}
     for name, rows in by_set.items():
-        probs = predict(model, tok, [(r["p"], r["h"]) for r in rows], device, max_len, bf16=bf16)
+        probs = predict(model, tok, [(r["p"], r["h"]) for r in rows], device, max_len)
         preds = [max(range(3), key=lambda k: p[k]) for p in probs]
         gold = [r["y"] for r in rows]
         scores[name] = _metrics(gold, preds)
         if name == "synth_val":  # hypothesis-only bias check: with no premise, accuracy should fall to chance
-            hprobs = predict(model, tok, [("", r["h"]) for r in rows], device, max_len, bf16=bf16)
+            hprobs = predict(model, tok, [("", r["h"]) for r in rows], device, max_len)
             scores["synth_val_hypothesis_only"] = _metrics(gold, [max(range(3), key=lambda k: p[k]) for p in hprobs])
     return scores
 
@@ -180,7 +179,7 @@ def train(args: argparse.Namespace) -> dict:
                 msg = f"step {step}/{total} loss {loss.item():.4f} {rate:.0f} pairs/s eta {eta / 60:.1f} min"
                 print(msg, file=sys.stderr, flush=True)
                 log.append(msg)
-    scores = evaluate(model, tok, evals, device, args.max_len)  # fp32: the export is fp32 before int8
+    scores = evaluate(model, tok, evals, device, args.max_len)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     model.to("cpu")
