@@ -16,18 +16,6 @@ from pathlib import Path
 
 from benchmarks.common import emit
 
-LABELS = ("entailment", "neutral", "contradiction")
-
-
-def metrics(gold: list[int], pred: list[int]) -> dict:
-    acc = sum(g == p for g, p in zip(gold, pred)) / max(1, len(gold))
-    f1s = []
-    for c in sorted(set(gold)):
-        tp = sum(g == c and p == c for g, p in zip(gold, pred))
-        wrong = sum((g == c) != (p == c) for g, p in zip(gold, pred))
-        f1s.append(2 * tp / max(1, 2 * tp + wrong))
-    return {"n": len(gold), "accuracy": round(acc, 4), "macro_f1": round(sum(f1s) / max(1, len(f1s)), 4)}
-
 
 def main() -> None:
     ap = argparse.ArgumentParser()
@@ -35,6 +23,7 @@ def main() -> None:
     ap.add_argument("--model", type=Path, action="append", default=[], help="an exported model folder (repeatable)")
     args = ap.parse_args()
     from bot.verifier.nli import MODEL_DIR, OnnxScorer
+    from bot.verifier.train import metrics  # the definitions train.py reports its fp32 scores with
 
     with gzip.open(args.data / "eval.jsonl.gz", "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]

@@ -98,14 +98,15 @@ def evaluate(model, tok, eval_rows: list[dict], device: str, max_len: int) -> di
         probs = predict(model, tok, [(r["p"], r["h"]) for r in rows], device, max_len)
         preds = [max(range(3), key=lambda k: p[k]) for p in probs]
         gold = [r["y"] for r in rows]
-        scores[name] = _metrics(gold, preds)
+        scores[name] = metrics(gold, preds)
         if name == "synth_val":  # hypothesis-only bias check: with no premise, accuracy should fall to chance
             hprobs = predict(model, tok, [("", r["h"]) for r in rows], device, max_len)
-            scores["synth_val_hypothesis_only"] = _metrics(gold, [max(range(3), key=lambda k: p[k]) for p in hprobs])
+            scores["synth_val_hypothesis_only"] = metrics(gold, [max(range(3), key=lambda k: p[k]) for p in hprobs])
     return scores
 
 
-def _metrics(gold: list[int], pred: list[int]) -> dict:
+def metrics(gold: list[int], pred: list[int]) -> dict:
+    """Accuracy and macro-F1 over the classes present in ``gold`` (also used by benchmarks/verifier_heldout.py)."""
     acc = sum(g == p for g, p in zip(gold, pred)) / max(1, len(gold))
     f1s = []
     for c in sorted(set(gold)):
