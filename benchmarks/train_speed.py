@@ -46,7 +46,7 @@ def main() -> None:
             for k, b in enumerate(batches):
                 if k == 4:  # warm-up batches are not timed
                     n, t0 = 0, time.perf_counter()
-                ids, types, mask = train._pad(b, "cpu")
+                ids, types, mask = train.pad_batch(b, "cpu")
                 with torch.autocast(device_type="cpu", dtype=torch.bfloat16, enabled=mode == "bf16"):
                     logits = model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
                 loss = train.loss_fn(logits, torch.tensor([r["y"] for r in b]), torch.ones(len(b)))

@@ -38,7 +38,7 @@ def bucketed_batches(rows: list[dict], batch: int, rng: random.Random) -> list[l
     return batches
 
 
-def _pad(batch: list[dict], device: str) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def pad_batch(batch: list[dict], device: str) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     width = max(len(r["ids"]) for r in batch)
     ids = torch.zeros((len(batch), width), dtype=torch.long)
     types = torch.zeros_like(ids)
@@ -156,7 +156,7 @@ def train(args: argparse.Namespace) -> dict:
             if step >= total:
                 break
             model.train()
-            ids, types, mask = _pad(b, device)
+            ids, types, mask = pad_batch(b, device)
             labels = torch.tensor([r["y"] for r in b], device=device)
             weights = torch.tensor([r.get("w", 1.0) for r in b], device=device)
             with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=bf16):
