@@ -29,7 +29,7 @@ def main() -> None:
         rows = [json.loads(line) for line in fh]
     by_set: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
-        if r["set"] != "synth_val":  # made by this session's generator: not a held-out judgement of real claims
+        if r["set"] != "synth_val":  # the recipe's own synthetic pairs: not a judgement on real claims
             by_set[r["set"]].append(r)
     result = {}
     for folder in [MODEL_DIR, *args.model]:
