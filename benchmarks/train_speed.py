@@ -1,6 +1,7 @@
 """Cross-encoder training speed on this machine's CPU: fp32 against bf16 autocast, the same batches, the same run.
 Why: `claimcheck train-verifier` runs on the 2 cores, and CPUs with bf16 matrix units (AMX, AVX512-BF16) run
-bf16 matmuls faster than fp32 (1.23x on this project's machine, BENCHMARKS.md); train.py turns autocast on where they exist (``--bf16 auto``).
+bf16 matmuls faster than fp32 (1.23x on this project's machine, BENCHMARKS.md); train.py turns autocast on where
+they exist (``--bf16 auto``).
 Usage: python -m benchmarks.train_speed [--pairs 1536] [--batch 64] (BENCHMARKS.md's figure: --pairs 3072)"""
 
 from __future__ import annotations
