@@ -142,6 +142,14 @@ def test_train_verifier_end_to_end_on_a_tiny_slice(tmp_path):
     assert scorer.score([("a", "b")]).shape == (1, 3)
 
 
+def test_a_time_budget_shrinks_the_schedule_and_its_warm_up():
+    train = pytest.importorskip("bot.verifier.train")
+    # 4 epochs planned (5,676 steps, 340 warming up); 2 s a step and 2,000 s left after step 150 -> 1,150 steps.
+    assert train.fit_to_budget(150, 5676, 340, 2.0, 2000.0) == (1150, 69)
+    assert train.fit_to_budget(150, 1000, 60, 0.1, 10_000.0) == (1000, 60)  # a budget to spare changes nothing
+    assert train.fit_to_budget(150, 5676, 340, 2.0, 0.0)[0] == 151  # out of time: stop at the next step
+
+
 def test_bf16_autocast_is_chosen_by_device_and_setting():
     train = pytest.importorskip("bot.verifier.train")
     assert train.bf16_device("cpu", "off") is False

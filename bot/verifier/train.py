@@ -117,6 +117,16 @@ def metrics(gold: list[int], pred: list[int]) -> dict:
     return {"n": len(gold), "accuracy": round(acc, 4), "macro_f1": round(sum(f1s) / max(1, len(f1s)), 4)}
 
 
+def fit_to_budget(step: int, total: int, warm: int, per_step: float, seconds_left: float) -> tuple[int, int]:
+    """The schedule's (total steps, warm-up steps) once a step's time is known, so that training ends in budget.
+
+    The warm-up stays a share of the schedule actually run: sized for the unshrunk one, a one-hour CPU run spent a
+    quarter of its steps warming up (session 9). Both are read late by the learning-rate lambda.
+    """
+    total = max(step + 1, min(total, int(seconds_left / per_step) + step))
+    return total, min(warm, max(1, int(total * 0.06)))
+
+
 def train(args: argparse.Namespace) -> dict:
     device = "cuda" if torch.cuda.is_available() and not args.cpu else "cpu"
     torch.manual_seed(args.seed)
@@ -173,10 +183,7 @@ def train(args: argparse.Namespace) -> dict:
             if args.time_budget and step == 150:
                 # Fit the schedule into the time budget, measured after warm-up (steps 50-150).
                 per_step = (time.time() - t50) / 100
-                total = max(step + 1, min(total, int((args.time_budget - (time.time() - t0)) / per_step) + step))
-                # The warm-up is a share of the schedule actually run: sized for the unshrunk one, a short CPU run
-                # spent a quarter of its steps warming up (read late by the schedule's lambda).
-                warm = min(warm, max(1, int(total * 0.06)))
+                total, warm = fit_to_budget(step, total, warm, per_step, args.time_budget - (time.time() - t0))
             if step % args.log_every == 0 or step == total:
                 rate = step * args.batch / (time.time() - t0)
                 eta = (total - step) * args.batch / max(rate, 1e-9)
