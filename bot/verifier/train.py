@@ -23,6 +23,7 @@ import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 ID2LABEL = {0: "entailment", 1: "neutral", 2: "contradiction"}
+WARMUP_SHARE = 0.06  # of the steps run: linear warm-up, then linear decay
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -124,7 +125,7 @@ def fit_to_budget(step: int, total: int, warm: int, per_step: float, seconds_lef
     quarter of its steps warming up (session 9). Both are read late by the learning-rate lambda.
     """
     total = max(step + 1, min(total, int(seconds_left / per_step) + step))
-    return total, min(warm, max(1, int(total * 0.06)))
+    return total, min(warm, max(1, int(total * WARMUP_SHARE)))
 
 
 def train(args: argparse.Namespace) -> dict:
@@ -152,7 +153,7 @@ def train(args: argparse.Namespace) -> dict:
     steps_per_epoch = math.ceil(len(rows) / args.batch)
     total = max(1, int(steps_per_epoch * args.epochs))
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    warm = max(1, int(total * 0.06))
+    warm = max(1, int(total * WARMUP_SHARE))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
     # Tokenise once: per-step tokenisation, not the GPU, was the bottleneck (about 800 pairs/s on an H100).
