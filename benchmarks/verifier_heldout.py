@@ -9,8 +9,6 @@ Usage: python -m benchmarks.verifier_heldout --data runs/verifier/data [--model 
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -23,10 +21,9 @@ def main() -> None:
     ap.add_argument("--model", type=Path, action="append", default=[], help="an exported model folder (repeatable)")
     args = ap.parse_args()
     from bot.verifier.nli import MODEL_DIR, OnnxScorer
-    from bot.verifier.train import metrics  # the definitions train.py reports its fp32 scores with
+    from bot.verifier.train import metrics, read_rows  # the definitions train.py reports its fp32 scores with
 
-    with gzip.open(args.data / "eval.jsonl.gz", "rt", encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh]
+    rows = read_rows(args.data / "eval.jsonl.gz")
     by_set: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         if r["set"] != "synth_val":  # the recipe's own synthetic pairs: not a judgement on real claims
