@@ -293,9 +293,12 @@ def calibrate(ctx: click.Context, data_dir: Path, isw_dir: Path | None, scifact_
 @click.option("--time-budget", type=float, default=0, help="seconds; shrink the schedule to fit")
 @click.option("--bf16", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
               help="bf16 autocast on the CPU (auto: where it has bf16 matrix units, AMX or AVX512-BF16)")
+@click.option("--layer-decay", default=1.0, show_default=True,
+              help="layer-wise learning-rate decay: each layer below the top learns this times slower (1 = off)")
+@click.option("--checkpoint-every", type=int, default=0, help="also save the weights every N steps (0 = off)")
 def train_verifier(data_dir: Path, library: tuple[Path, ...], work: Path, out: Path | None, epochs: float,
                    batch: int, lr: float, synth_fraction: float, synth_weight: float, limit: int, eval_limit: int,
-                   time_budget: float, bf16: str) -> None:
+                   time_budget: float, bf16: str, layer_decay: float, checkpoint_every: int) -> None:
     """Rebuild the verifier: recipe -> training (progress and ETA) -> held-out scores -> int8 ONNX export."""
     from bot.verifier import recipe, train
     from bot.verifier.export import export
@@ -309,7 +312,8 @@ def train_verifier(data_dir: Path, library: tuple[Path, ...], work: Path, out: P
         "--data", str(work / "data"), "--base", resolve_model_path(""), "--out", str(work / "trained"),
         "--epochs", str(epochs), "--batch", str(batch), "--lr", str(lr), "--limit", str(limit),
         "--eval-limit", str(eval_limit), "--synth-fraction", str(synth_fraction),
-        "--synth-weight", str(synth_weight), "--time-budget", str(time_budget), "--bf16", bf16, "--log-every", "20"])
+        "--synth-weight", str(synth_weight), "--time-budget", str(time_budget), "--bf16", bf16, "--log-every", "20",
+        "--layer-decay", str(layer_decay), "--checkpoint-every", str(checkpoint_every)])
     result = train.train(args)
     target = export(work / "trained", out or work / "model")
     click.echo(json.dumps(result["scores"], indent=1))

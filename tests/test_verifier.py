@@ -133,11 +133,14 @@ def test_train_verifier_end_to_end_on_a_tiny_slice(tmp_path):
                    'Ukrainian forces shelled Donetsk City."}\n')
     p = subprocess.run([sys.executable, "-m", "bot.cli", "train-verifier", "--data", str(data), "--library", str(lib),
                         "--work", str(tmp_path / "work"), "--limit", "48", "--eval-limit", "40", "--epochs", "1",
-                        "--batch", "16"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+                        "--batch", "16", "--checkpoint-every", "2"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr[-2000:]
     assert "eta" in p.stderr  # progress with ETA
     model = tmp_path / "work" / "model"
     assert (model / "verifier.onnx").exists()
+    assert (tmp_path / "work" / "trained" / "step-2" / "config.json").exists()  # 3 steps: one checkpoint between
+    assert not (tmp_path / "work" / "trained" / "step-3").exists()  # the last step's weights are the model itself
     scorer = load_scorer(str(model))
     assert scorer.score([("a", "b")]).shape == (1, 3)
 
@@ -148,6 +151,25 @@ def test_a_time_budget_shrinks_the_schedule_and_its_warm_up():
     assert train.fit_to_budget(150, 5676, 340, 2.0, 2000.0) == (1150, 69)
     assert train.fit_to_budget(150, 1000, 60, 0.1, 10_000.0) == (1000, 60)  # a budget to spare changes nothing
     assert train.fit_to_budget(150, 5676, 340, 2.0, 0.0)[0] == 151  # out of time: stop at the next step
+
+
+def test_layer_decay_slows_each_layer_below_the_top():
+    transformers = pytest.importorskip("transformers")
+    train = pytest.importorskip("bot.verifier.train")
+    config = transformers.BertConfig(vocab_size=50, hidden_size=8, num_hidden_layers=3, num_attention_heads=2,
+                                     intermediate_size=16, num_labels=3)
+    model = transformers.BertForSequenceClassification(config)
+    groups = train.layer_groups(model, 1e-4, 0.5)
+    lr_of = {id(p): g["lr"] for g in groups for p in g["params"]}
+    named = dict(model.named_parameters())
+    assert len(lr_of) == len(named)  # every parameter in exactly one group
+    assert lr_of[id(named["classifier.weight"])] == pytest.approx(1e-4)
+    assert lr_of[id(named["bert.encoder.layer.2.output.dense.weight"])] == pytest.approx(1e-4)  # the top layer
+    assert lr_of[id(named["bert.encoder.layer.1.output.dense.weight"])] == pytest.approx(5e-5)
+    assert lr_of[id(named["bert.encoder.layer.0.output.dense.weight"])] == pytest.approx(2.5e-5)
+    assert lr_of[id(named["bert.embeddings.word_embeddings.weight"])] == pytest.approx(1.25e-5)
+    single = train.layer_groups(model, 1e-4, 1.0)  # off: one group, the recipe as before
+    assert len(single) == 1 and len(single[0]["params"]) == len(named)
 
 
 def test_bf16_autocast_is_chosen_by_device_and_setting():

@@ -128,6 +128,31 @@ def fit_to_budget(step: int, total: int, warm: int, per_step: float, seconds_lef
     return total, min(warm, max(1, int(total * WARMUP_SHARE)))
 
 
+def layer_groups(model: torch.nn.Module, lr: float, decay: float) -> list[dict]:
+    """AdamW parameter groups with layer-wise learning-rate decay (ULMFiT, ELECTRA): the head and the top layer
+    learn at ``lr``, each layer below at ``decay`` times the one above, the embeddings lowest.
+
+    Why: the base MiniLM was trained to place paraphrases together, and fine-tuning on NLI pairs erodes that (a
+    0.93-epoch run read paraphrased claims better than a 1.85-epoch one, session 10). A decay below 1 keeps the
+    lower layers near their pre-trained weights. ``decay`` 1.0 gives one group: the recipe as it was.
+    """
+    if decay >= 1.0:
+        return [{"params": [p for p in model.parameters() if p.requires_grad], "lr": lr}]
+    layers = model.config.num_hidden_layers
+    groups: dict[int, list] = defaultdict(list)
+    for name, param in model.named_parameters():
+        if not param.requires_grad:
+            continue
+        if ".embeddings." in f".{name}":
+            depth = layers
+        elif ".layer." in name:
+            depth = layers - 1 - int(name.split(".layer.")[1].split(".")[0])
+        else:  # pooler and classifier
+            depth = 0
+        groups[depth].append(param)
+    return [{"params": params, "lr": lr * decay ** depth} for depth, params in sorted(groups.items())]
+
+
 def train(args: argparse.Namespace) -> dict:
     device = "cuda" if torch.cuda.is_available() and not args.cpu else "cpu"
     torch.manual_seed(args.seed)
@@ -152,7 +177,7 @@ def train(args: argparse.Namespace) -> dict:
     model.to(device)
     steps_per_epoch = math.ceil(len(rows) / args.batch)
     total = max(1, int(steps_per_epoch * args.epochs))
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    opt = torch.optim.AdamW(layer_groups(model, args.lr, args.layer_decay), lr=args.lr, weight_decay=0.01)
     warm = max(1, int(total * WARMUP_SHARE))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
@@ -185,6 +210,10 @@ def train(args: argparse.Namespace) -> dict:
                 # Fit the schedule into the time budget, measured after warm-up (steps 50-150).
                 per_step = (time.time() - t50) / 100
                 total, warm = fit_to_budget(step, total, warm, per_step, args.time_budget - (time.time() - t0))
+            if args.checkpoint_every and step % args.checkpoint_every == 0 and step < total:
+                # Intermediate weights, to score a run's course on paraphrased claims after it ends.
+                model.save_pretrained(Path(args.out) / f"step-{step}")
+                tok.save_pretrained(Path(args.out) / f"step-{step}")
             if step % args.log_every == 0 or step == total:
                 rate = step * args.batch / (time.time() - t0)
                 eta = (total - step) * args.batch / max(rate, 1e-9)
@@ -225,6 +254,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--bf16", choices=["auto", "on", "off"], default="auto",
                    help="bf16 autocast on CPU: auto = where the CPU has bf16 matrix units (always on a GPU)")
     p.add_argument("--time-budget", type=float, default=0, help="seconds: shrink the schedule to fit (0 = off)")
+    p.add_argument("--layer-decay", type=float, default=1.0,
+                   help="layer-wise learning-rate decay: each layer below the top learns this times slower (1 = off)")
+    p.add_argument("--checkpoint-every", type=int, default=0, help="also save the weights every N steps (0 = off)")
     p.add_argument("--fp16-save", action="store_true", help="save weights in fp16 (smaller to move around)")
     return p
 
