@@ -3,6 +3,10 @@
 Why: `train.py` reports held-out scores of the fp32 network it just trained, but what answers is the int8 export,
 and session 7 saw an fp32 gain vanish once exported. This scores any number of exported model folders (each holding
 verifier.onnx, tokenizer.json, config.json) on the same pairs in one run; the shipped model is always one of them.
+The 60 SUPPORTS/REFUTES claims of the held-out ISW sets in benchmarks/data/ are scored the same way against their gold
+quotes (`isw_holdout_gold`), and pooled with claims_dev's 40 (`paraphrased_gold`, 100 hand-written paraphrased claims);
+each model's pooled pairs are compared with the shipped model's by an exact McNemar test, because 40 pairs alone
+cannot tell recipes apart (sessions 9-10 measured 0.35-0.60 on them).
 Usage: python -m benchmarks.verifier_heldout --data runs/verifier/data [--model DIR ...]
 (--data: a folder written by `claimcheck train-verifier` or `recipe.build`, holding eval.jsonl.gz)"""
 
@@ -10,9 +14,28 @@ from __future__ import annotations
 
 import argparse
 from collections import defaultdict
+from math import comb
 from pathlib import Path
 
-from benchmarks.common import emit
+from benchmarks.common import ROOT, emit, read_jsonl
+
+HOLDOUT = sorted((ROOT / "benchmarks" / "data").glob("isw_holdout*.jsonl"))
+
+
+def gold_rows(paths: list[Path]) -> list[dict]:
+    """SUPPORTS/REFUTES claims against their gold quotes, as eval rows (entailment 0, contradiction 2)."""
+    return [{"p": " ".join(e["quote"] for e in c["evidence"]), "h": c["claim"],
+             "y": 0 if c["label"] == "SUPPORTS" else 2}
+            for path in paths for c in read_jsonl(path) if c["label"] in ("SUPPORTS", "REFUTES")]
+
+
+def mcnemar(a: list[bool], b: list[bool]) -> dict:
+    """Exact two-sided McNemar test on paired right/wrong outcomes: the pairs only one model gets right decide."""
+    only_a = sum(1 for x, y in zip(a, b) if x and not y)
+    only_b = sum(1 for x, y in zip(a, b) if y and not x)
+    n = only_a + only_b
+    p = min(1.0, 2 * sum(comb(n, k) for k in range(min(only_a, only_b) + 1)) / 2 ** n) if n else 1.0
+    return {"only_first_right": only_a, "only_second_right": only_b, "p": round(p, 4)}
 
 
 def main() -> None:
@@ -28,6 +51,10 @@ def main() -> None:
     for r in rows:
         if r["set"] != "synth_val":  # the recipe's own synthetic pairs: not a judgement on real claims
             by_set[r["set"]].append(r)
+    if HOLDOUT:
+        by_set["isw_holdout_gold"] = gold_rows(HOLDOUT)
+    pooled = by_set.get("claims_dev_gold", []) + by_set.get("isw_holdout_gold", [])
+    right: dict[str, list[bool]] = {}
     result = {}
     for folder in [MODEL_DIR, *args.model]:
         scorer = OnnxScorer(folder)
@@ -37,7 +64,14 @@ def main() -> None:
             scores[name] = metrics([r["y"] for r in items], probs.argmax(axis=1).tolist())
         scores["claims_dev_gold+scifact_dev macro_f1"] = round(
             scores.get("claims_dev_gold", {}).get("macro_f1", 0) + scores.get("scifact_dev", {}).get("macro_f1", 0), 4)
-        result["shipped" if folder == MODEL_DIR else str(folder)] = scores
+        name = "shipped" if folder == MODEL_DIR else str(folder)
+        if pooled:
+            pred = scorer.score([(r["p"], r["h"]) for r in pooled]).argmax(axis=1).tolist()
+            right[name] = [p == r["y"] for p, r in zip(pred, pooled)]
+            scores["paraphrased_gold"] = {"n": len(pooled), "correct": sum(right[name])}
+            if name != "shipped":
+                scores["paraphrased_gold"]["vs_shipped"] = mcnemar(right[name], right["shipped"])
+        result[name] = scores
     emit("verifier_heldout", {"data": str(args.data), "scores": result})
 
 

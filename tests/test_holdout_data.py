@@ -47,3 +47,14 @@ def test_quotes_are_verbatim_and_reports_are_new(path: Path):
     for other in SETS:
         if other != path:
             assert not _cited(rows) & _cited(_rows(other))
+
+
+def test_the_verifier_benchmark_reads_their_gold_pairs_and_tests_pairs_exactly():
+    from benchmarks.verifier_heldout import HOLDOUT, gold_rows, mcnemar
+
+    rows = gold_rows(HOLDOUT)
+    assert len(rows) == 60 and sum(r["y"] == 0 for r in rows) == 30 and {r["y"] for r in rows} == {0, 2}
+    # Hand-computed: 0 against 5 discordant pairs, p = 2 * (1/2)^5; 1 against 1 caps at 1.
+    assert mcnemar([False] * 5 + [True], [True] * 6) == {"only_first_right": 0, "only_second_right": 5, "p": 0.0625}
+    assert mcnemar([True, False], [False, True])["p"] == 1.0
+    assert mcnemar([True], [True]) == {"only_first_right": 0, "only_second_right": 0, "p": 1.0}
