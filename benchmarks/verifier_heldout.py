@@ -5,8 +5,8 @@ and session 7 saw an fp32 gain vanish once exported. This scores any number of e
 verifier.onnx, tokenizer.json, config.json) on the same pairs in one run; the shipped model is always one of them.
 The 60 SUPPORTS/REFUTES claims of the held-out ISW sets in benchmarks/data/ are scored the same way against their gold
 quotes (`isw_holdout_gold`), and pooled with claims_dev's 40 (`paraphrased_gold`, 100 hand-written paraphrased claims);
-each model's pooled pairs are compared with the shipped model's by an exact McNemar test, because 40 pairs alone
-cannot tell recipes apart (sessions 9-10 measured 0.35-0.60 on them).
+each model's pooled pairs are compared with the shipped model's and every model before it by an exact McNemar test,
+because 40 pairs alone cannot tell recipes apart (sessions 9-10 measured 0.35-0.60 on them).
 Usage: python -m benchmarks.verifier_heldout --data runs/verifier/data [--model DIR ...]
 (--data: a folder written by `claimcheck train-verifier` or `recipe.build`, holding eval.jsonl.gz)"""
 
@@ -68,9 +68,9 @@ def main() -> None:
         if pooled:
             pred = scorer.score([(r["p"], r["h"]) for r in pooled]).argmax(axis=1).tolist()
             right[name] = [p == r["y"] for p, r in zip(pred, pooled)]
-            scores["paraphrased_gold"] = {"n": len(pooled), "correct": sum(right[name])}
-            if name != "shipped":
-                scores["paraphrased_gold"]["vs_shipped"] = mcnemar(right[name], right["shipped"])
+            scores["paraphrased_gold"] = {"n": len(pooled), "correct": sum(right[name]),
+                                          "vs": {other: mcnemar(right[name], right[other])
+                                                 for other in right if other != name}}
         result[name] = scores
     emit("verifier_heldout", {"data": str(args.data), "scores": result})
 
