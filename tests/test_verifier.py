@@ -153,6 +153,18 @@ def test_a_time_budget_shrinks_the_schedule_and_its_warm_up():
     assert train.fit_to_budget(150, 5676, 340, 2.0, 0.0)[0] == 151  # out of time: stop at the next step
 
 
+def test_partial_labels_sum_the_classes_they_allow():
+    torch = pytest.importorskip("torch")
+    train = pytest.importorskip("bot.verifier.train")
+    logits = torch.log(torch.tensor([[2.0, 1.0, 1.0]] * 4))  # p = 0.5 / 0.25 / 0.25
+    one = torch.ones(1)
+    loss = [float(train.loss_fn(logits[:1], torch.tensor([y]), one)) for y in range(5)]
+    # Hand-computed: -log 0.5, -log 0.25, -log 0.25, -log(0.25 + 0.25), -log(0.5 + 0.25).
+    assert loss == pytest.approx([0.6931, 1.3863, 1.3863, 0.6931, 0.2877], abs=1e-4)
+    weights = torch.tensor([1.0, 0.0, 0.0, 3.0])  # the mean is weighted: (1 * 0.6931 + 3 * 0.2877) / 4
+    assert float(train.loss_fn(logits, torch.tensor([0, 1, 2, 4]), weights)) == pytest.approx(0.3890, abs=1e-4)
+
+
 def test_layer_decay_slows_each_layer_below_the_top():
     transformers = pytest.importorskip("transformers")
     train = pytest.importorskip("bot.verifier.train")

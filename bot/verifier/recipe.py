@@ -4,7 +4,8 @@ Why a recipe in code: every shipped model must be rebuildable from ``../shared/d
 command, and the choice of data is the part that decides quality (see MODEL_CARD.md for the measured runs).
 
 Labels: 0 entailment, 1 neutral, 2 contradiction, 3 "not entailment" (neutral *or* contradiction; a partial label
-used for 2-way sets where the two cannot be told apart, trained with -log(p_neutral + p_contradiction)).
+used for 2-way sets where the two cannot be told apart, trained with -log(p_neutral + p_contradiction)), 4 "not
+contradiction" (entailment *or* neutral, -log(p_entailment + p_neutral); for pairs known only not to clash).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from bot.verifier.synth import Source, generate
 from index.sentences import split_sentences
 
-LABELS = {"entailment": 0, "neutral": 1, "contradiction": 2, "not_entailment": 3}
+LABELS = {"entailment": 0, "neutral": 1, "contradiction": 2, "not_entailment": 3, "not_contradiction": 4}
 
 # (file under nli/, how many pairs at most (None = all), label override for not_entailment, weight)
 # Template-generated sets (IMPPRES, Breaking NLI, MED, DNC, ConjNLI-adv) are capped: narrow and skewed.

@@ -64,12 +64,15 @@ def bf16_device(device: str, choice: str = "auto") -> bool:
 
 
 def loss_fn(logits: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy for 3-way labels; -log(p_neutral + p_contradiction) for label 3 (2-way 'not entailment')."""
+    """Cross-entropy for 3-way labels; partial labels for the two 2-way ones: -log(p_neutral + p_contradiction) for
+    label 3 ('not entailment'), -log(p_entailment + p_neutral) for label 4 ('not contradiction': a pair known not to
+    contradict, not known to entail)."""
     logp = torch.log_softmax(logits.float(), dim=-1)
     full = labels.clamp(max=2)
     nll = -logp.gather(1, full[:, None]).squeeze(1)
-    partial = -torch.logsumexp(logp[:, 1:], dim=-1)
-    per = torch.where(labels == 3, partial, nll)
+    not_entailment = -torch.logsumexp(logp[:, 1:], dim=-1)
+    not_contradiction = -torch.logsumexp(logp[:, :2], dim=-1)
+    per = torch.where(labels == 3, not_entailment, torch.where(labels == 4, not_contradiction, nll))
     return (per * weights).sum() / weights.sum()
 
 
