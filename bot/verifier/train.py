@@ -137,7 +137,8 @@ def layer_groups(model: torch.nn.Module, lr: float, decay: float) -> list[dict]:
 
     Why: the base MiniLM was trained to place paraphrases together, and fine-tuning on NLI pairs erodes that (a
     0.93-epoch run read paraphrased claims better than a 1.85-epoch one, session 10). A decay below 1 keeps the
-    lower layers near their pre-trained weights. ``decay`` 1.0 gives one group: the recipe as it was.
+    lower layers near their pre-trained weights. ``decay`` 1.0 gives one group: the recipe as it was. Measured once
+    (session 11, MODEL_CARD.md): 0.8 gained nothing on paraphrased claims and cost NLI, so the recipe keeps it off.
     """
     if decay >= 1.0:
         return [{"params": [p for p in model.parameters() if p.requires_grad], "lr": lr}]
