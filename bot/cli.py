@@ -293,9 +293,10 @@ def calibrate(ctx: click.Context, data_dir: Path, isw_dir: Path | None, scifact_
 @click.option("--time-budget", type=float, default=0, help="seconds; shrink the schedule to fit")
 @click.option("--bf16", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
               help="bf16 autocast on the CPU (auto: where it has bf16 matrix units, AMX or AVX512-BF16)")
-@click.option("--layer-decay", default=1.0, show_default=True,
+@click.option("--layer-decay", type=click.FloatRange(0, 1, min_open=True), default=1.0, show_default=True,
               help="layer-wise learning-rate decay: each layer below the top learns this times slower (1 = off)")
-@click.option("--checkpoint-every", type=int, default=0, help="also save the weights every N steps (0 = off)")
+@click.option("--checkpoint-every", type=click.IntRange(min=0), default=0,
+              help="also save the weights every N steps (0 = off)")
 def train_verifier(data_dir: Path, library: tuple[Path, ...], work: Path, out: Path | None, epochs: float,
                    batch: int, lr: float, synth_fraction: float, synth_weight: float, limit: int, eval_limit: int,
                    time_budget: float, bf16: str, layer_decay: float, checkpoint_every: int) -> None:

@@ -182,6 +182,22 @@ def test_layer_decay_slows_each_layer_below_the_top():
     assert lr_of[id(named["bert.embeddings.word_embeddings.weight"])] == pytest.approx(1.25e-5)
     single = train.layer_groups(model, 1e-4, 1.0)  # off: one group, the recipe as before
     assert len(single) == 1 and len(single[0]["params"]) == len(named)
+    for bad in (0.0, -0.5, 1.2):  # a zero or negative rate, or one that grows downwards, is refused
+        with pytest.raises(ValueError):
+            train.layer_groups(model, 1e-4, bad)
+
+
+def test_train_verifier_refuses_a_bad_layer_decay_or_checkpoint_interval(tmp_path):
+    pytest.importorskip("torch")
+    from click.testing import CliRunner
+
+    from bot.cli import main
+    train = pytest.importorskip("bot.verifier.train")
+    for args in (["--layer-decay", "0"], ["--layer-decay", "1.5"], ["--checkpoint-every", "-1"]):
+        result = CliRunner().invoke(main, ["train-verifier", "--data", str(tmp_path), *args])
+        assert result.exit_code == 2 and f"Invalid value for '{args[0]}'" in result.output, args
+        with pytest.raises(SystemExit):
+            train.parser().parse_args(["--data", "d", "--base", "b", "--out", "o", *args])
 
 
 def test_bf16_autocast_is_chosen_by_device_and_setting():

@@ -140,7 +140,9 @@ def layer_groups(model: torch.nn.Module, lr: float, decay: float) -> list[dict]:
     lower layers near their pre-trained weights. ``decay`` 1.0 gives one group: the recipe as it was. Measured once
     (session 11, MODEL_CARD.md): 0.8 gained nothing on paraphrased claims and cost NLI, so the recipe keeps it off.
     """
-    if decay >= 1.0:
+    if not 0.0 < decay <= 1.0:
+        raise ValueError(f"layer decay must be in (0, 1], got {decay}")
+    if decay == 1.0:
         return [{"params": [p for p in model.parameters() if p.requires_grad], "lr": lr}]
     layers = model.config.num_hidden_layers
     groups: dict[int, list] = defaultdict(list)
@@ -238,6 +240,20 @@ def train(args: argparse.Namespace) -> dict:
     return result
 
 
+def _decay(text: str) -> float:
+    value = float(text)
+    if not 0.0 < value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {text}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--data", required=True, help="folder with train.jsonl.gz and eval.jsonl.gz (see recipe.py)")
@@ -258,9 +274,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--bf16", choices=["auto", "on", "off"], default="auto",
                    help="bf16 autocast on CPU: auto = where the CPU has bf16 matrix units (always on a GPU)")
     p.add_argument("--time-budget", type=float, default=0, help="seconds: shrink the schedule to fit (0 = off)")
-    p.add_argument("--layer-decay", type=float, default=1.0,
+    p.add_argument("--layer-decay", type=_decay, default=1.0,
                    help="layer-wise learning-rate decay: each layer below the top learns this times slower (1 = off)")
-    p.add_argument("--checkpoint-every", type=int, default=0, help="also save the weights every N steps (0 = off)")
+    p.add_argument("--checkpoint-every", type=_non_negative, default=0,
+                   help="also save the weights every N steps (0 = off)")
     p.add_argument("--fp16-save", action="store_true", help="save weights in fp16 (smaller to move around)")
     return p
 
