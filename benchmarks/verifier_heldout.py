@@ -6,7 +6,9 @@ verifier.onnx, tokenizer.json, config.json) on the same pairs in one run; the sh
 The 60 SUPPORTS/REFUTES claims of the held-out ISW sets in benchmarks/data/ are scored the same way against their gold
 quotes (`isw_holdout_gold`), and pooled with claims_dev's 40 (`paraphrased_gold`, 100 hand-written paraphrased claims);
 each model's pooled pairs are compared with the shipped model's and every model before it by an exact McNemar test,
-because 40 pairs alone cannot tell recipes apart (sessions 9-10 measured 0.35-0.60 on them).
+because 40 pairs alone cannot tell recipes apart (sessions 9-10 measured 0.35-0.60 on them). The pooled pairs are
+also read two-way (`two_way_right`: entailment against contradiction, neutral ignored), since the gold pairs hold no
+neutral: the gap between the two readings is the neutral answers, the rest is the network's reading of paraphrases.
 Usage: python -m benchmarks.verifier_heldout --data runs/verifier/data [--model DIR ...]
 (--data: a folder written by `claimcheck train-verifier` or `recipe.build`, holding eval.jsonl.gz)"""
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 from collections import defaultdict
+from collections.abc import Sequence
 from math import comb
 from pathlib import Path
 
@@ -36,6 +39,14 @@ def mcnemar(a: list[bool], b: list[bool]) -> dict:
     n = only_a + only_b
     p = min(1.0, 2 * sum(comb(n, k) for k in range(min(only_a, only_b) + 1)) / 2 ** n) if n else 1.0
     return {"only_first_right": only_a, "only_second_right": only_b, "p": round(p, 4)}
+
+
+def two_way_right(probs: Sequence[Sequence[float]], ys: Sequence[int]) -> list[bool]:
+    """Right when the larger of p(entailment) and p(contradiction) names the gold label (0 or 2); ties read entailment.
+
+    Why: a pair labelled only entailment or contradiction can still be answered neutral, and the verdict step weighs
+    neutral through its combiner. Counting the two readings apart says which of the two errors a model makes."""
+    return [(0 if p[0] >= p[2] else 2) == y for p, y in zip(probs, ys)]
 
 
 def main() -> None:
@@ -66,9 +77,10 @@ def main() -> None:
             scores.get("claims_dev_gold", {}).get("macro_f1", 0) + scores.get("scifact_dev", {}).get("macro_f1", 0), 4)
         name = "shipped" if folder == MODEL_DIR else str(folder)
         if pooled:
-            pred = scorer.score([(r["p"], r["h"]) for r in pooled]).argmax(axis=1).tolist()
-            right[name] = [p == r["y"] for p, r in zip(pred, pooled)]
+            probs = scorer.score([(r["p"], r["h"]) for r in pooled])
+            right[name] = [p == r["y"] for p, r in zip(probs.argmax(axis=1).tolist(), pooled)]
             scores["paraphrased_gold"] = {"n": len(pooled), "correct": sum(right[name]),
+                                          "two_way_correct": sum(two_way_right(probs, [r["y"] for r in pooled])),
                                           "vs": {other: mcnemar(right[name], right[other])
                                                  for other in right if other != name}}
         result[name] = scores

@@ -58,3 +58,12 @@ def test_the_verifier_benchmark_reads_their_gold_pairs_and_tests_pairs_exactly()
     assert mcnemar([False] * 5 + [True], [True] * 6) == {"only_first_right": 0, "only_second_right": 5, "p": 0.0625}
     assert mcnemar([True, False], [False, True])["p"] == 1.0
     assert mcnemar([True], [True]) == {"only_first_right": 0, "only_second_right": 0, "p": 1.0}
+
+
+def test_two_way_reading_ignores_neutral_and_breaks_ties_towards_entailment():
+    from benchmarks.verifier_heldout import two_way_right
+
+    probs = [[0.2, 0.7, 0.1], [0.1, 0.8, 0.1], [0.3, 0.3, 0.4], [0.5, 0.1, 0.4]]
+    # Hand-read: neutral-argmax rows still count by e vs c; the tie (row 2) reads entailment; row 3 e < c.
+    assert two_way_right(probs, [0, 0, 0, 2]) == [True, True, False, False]
+    assert two_way_right(probs, [2, 2, 2, 0]) == [False, False, True, True]
