@@ -64,6 +64,7 @@ def test_two_way_reading_ignores_neutral_and_breaks_ties_towards_entailment():
     from benchmarks.verifier_heldout import two_way_right
 
     probs = [[0.2, 0.7, 0.1], [0.1, 0.8, 0.1], [0.3, 0.3, 0.4], [0.5, 0.1, 0.4]]
-    # Hand-read: neutral-argmax rows still count by e vs c; the tie (row 2) reads entailment; row 3 e < c.
+    # Hand-read: rows 0-1 are neutral by argmax and still count by e against c; row 1 ties e and c and reads
+    # entailment; row 2 has c > e, row 3 e > c.
     assert two_way_right(probs, [0, 0, 0, 2]) == [True, True, False, False]
     assert two_way_right(probs, [2, 2, 2, 0]) == [False, False, True, True]
