@@ -42,7 +42,8 @@ def main() -> None:
     items = [{"p": r["premise"], "h": r["hypothesis"], "y": labels[r["label"]], "ids": i, "types": t}
              for r, i, t in zip(rows, enc["input_ids"], enc["token_type_ids"])]
     batches = train.bucketed_batches(items, args.batch, random.Random(1))
-    modes = ("fp32", "bf16") if args.bf16_anyway or train.bf16_device("cpu") else ("fp32",)
+    bf16_units = train.bf16_device("cpu")
+    modes = ("fp32", "bf16") if args.bf16_anyway or bf16_units else ("fp32",)
     rates: dict[str, list[float]] = {m: [] for m in modes}
     for _ in range(args.rounds):
         for mode in modes:
@@ -66,7 +67,7 @@ def main() -> None:
     bf16 = best.get("bf16")
     emit("train_speed", {"pairs_timed": args.pairs, "batch": args.batch, "torch": torch.__version__,
                          "cpu_capability": torch.backends.cpu.get_cpu_capability(),
-                         "bf16_auto": train.bf16_device("cpu"), "pairs_per_s": rates,
+                         "bf16_auto": bf16_units, "pairs_per_s": rates,
                          "best_fp32": best["fp32"], "best_bf16": bf16,
                          "speedup": round(bf16 / best["fp32"], 2) if bf16 else None})
 
