@@ -297,9 +297,12 @@ def calibrate(ctx: click.Context, data_dir: Path, isw_dir: Path | None, scifact_
               help="layer-wise learning-rate decay: each layer below the top learns this times slower (1 = off)")
 @click.option("--checkpoint-every", type=click.IntRange(min=0), default=0,
               help="also save the weights every N steps (0 = off)")
+@click.option("--context-share", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="share of synthetic paraphrases that add who said it and when ('X said in June 2022 that ...')")
 def train_verifier(data_dir: Path, library: tuple[Path, ...], work: Path, out: Path | None, epochs: float,
                    batch: int, lr: float, synth_fraction: float, synth_weight: float, limit: int, eval_limit: int,
-                   time_budget: float, bf16: str, layer_decay: float, checkpoint_every: int) -> None:
+                   time_budget: float, bf16: str, layer_decay: float, checkpoint_every: int,
+                   context_share: float) -> None:
     """Rebuild the verifier: recipe -> training (progress and ETA) -> held-out scores -> int8 ONNX export."""
     from bot.verifier import recipe, train
     from bot.verifier.export import export
@@ -307,7 +310,7 @@ def train_verifier(data_dir: Path, library: tuple[Path, ...], work: Path, out: P
 
     libs = list(library) or [data_dir / "isw-2022" / "reports.jsonl"]
     click.echo("building the training set ...", err=True)
-    counts = recipe.build(data_dir, libs, work / "data")
+    counts = recipe.build(data_dir, libs, work / "data", context_share=context_share)
     click.echo(f"{counts['train']} training pairs", err=True)
     args = train.parser().parse_args([
         "--data", str(work / "data"), "--base", resolve_model_path(""), "--out", str(work / "trained"),

@@ -111,6 +111,24 @@ def test_attribution_strip_makes_a_neutral_claim():
     assert synth.strip_attribution("ISW assessed that Russian forces will stall.", RNG) is None
 
 
+def test_added_context_keeps_speaker_and_facts_and_is_true_of_the_report_date():
+    said = synth.add_context("Ukrainian sources reported that Russian troops failed to take Soledar.",
+                             random.Random(0), 2022, 7, 27)
+    assert said is not None and said.startswith("Ukrainian sources reported in ")
+    assert said.endswith("that Russian troops failed to take Soledar.")
+    assert re.search(r"in (late July 2022|July 2022|2022) that", said)
+    # Near the edge of a third of the month, 'early' / 'mid' / 'late' is not trusted: only the month or the year.
+    for seed in range(30):
+        out = synth.add_context("Russian forces shelled Kharkiv overnight.", random.Random(seed), 2022, 7, 10)
+        assert out and re.search(r"(R|r)ussian forces shelled Kharkiv overnight", out)
+        assert not re.search(r"\b(early|mid|late)\b", out)
+    # A sentence with its own date gets no 'early/late' phrase that could clash with it.
+    for seed in range(30):
+        out = synth.add_context("Russian forces captured Berdyansk on February 26.", random.Random(seed), 2022, 2, 27)
+        assert out is None or ("February 26" in out and not re.search(r"\b(early|mid|late)\b", out))
+    assert synth.add_context("Russian forces shelled Kharkiv.", random.Random(0), None, None) is None
+
+
 def test_generator_is_balanced_and_deterministic():
     src = [synth.Source([
         "Russian forces captured Berdyansk, 70km west of Mariupol, early on February 26.",

@@ -151,18 +151,19 @@ def library_sources(paths: Iterable[Path]) -> list[tuple[str, Source]]:
 def _source(text: str, date: str | None) -> Source:
     year = int(date[:4]) if date else None
     month = int(date[5:7]) if date else None
-    return Source(split_sentences(text), year, month)
+    day = int(date[8:10]) if date and len(date) >= 10 and date[8:10].isdigit() else None
+    return Source(split_sentences(text), year, month, day)
 
 
 def synthetic_rows(sources: list[tuple[str, Source]], seed: int, per_sentence: float,
-                   held_out_every: int = 20) -> tuple[list[dict], list[dict]]:
+                   held_out_every: int = 20, context_share: float = 0.0) -> tuple[list[dict], list[dict]]:
     """Synthetic pairs; every ``held_out_every``-th report goes to a validation set instead (no report in both)."""
     train_src = [s for i, (_, s) in enumerate(sources) if i % held_out_every]
     val_src = [s for i, (_, s) in enumerate(sources) if not i % held_out_every]
     train = [_row(p.premise, p.hypothesis, p.label, "synth:" + p.kind.split(":")[1].split("+")[0], SYNTH_WEIGHT)
-             for p in generate(train_src, seed=seed, per_sentence=per_sentence)]
+             for p in generate(train_src, seed=seed, per_sentence=per_sentence, context_share=context_share)]
     val = [_row(p.premise, p.hypothesis, p.label, "synth_val", 1.0)
-           for p in generate(val_src, seed=seed + 1, per_sentence=per_sentence)]
+           for p in generate(val_src, seed=seed + 1, per_sentence=per_sentence, context_share=context_share)]
     return train, val
 
 
@@ -216,11 +217,12 @@ def dedup(rows: list[dict]) -> list[dict]:
 
 
 def build(data: Path, library: list[Path], out: Path, seed: int = 13, per_sentence: float = 0.6,
-          natural: bool = True, limit: int | None = None) -> dict:
+          natural: bool = True, limit: int | None = None, context_share: float = 0.0) -> dict:
     """Write train.jsonl.gz, eval.jsonl.gz and recipe.json into ``out``; returns the counts."""
     rng = random.Random(seed)
     rows = (nli_rows(data, rng) + scifact_train_rows(data, rng)) if natural else []
-    synth_train, synth_val = synthetic_rows(library_sources(library), seed, per_sentence)
+    synth_train, synth_val = synthetic_rows(library_sources(library), seed, per_sentence,
+                                            context_share=context_share)
     rows = dedup(rows + synth_train)
     evals = eval_rows(data)
     held = {(r["p"].strip().lower(), r["h"].strip().lower()) for rs in evals.values() for r in rs}
@@ -238,6 +240,6 @@ def build(data: Path, library: list[Path], out: Path, seed: int = 13, per_senten
                 fh.write(json.dumps({**r, "set": name}, ensure_ascii=False) + "\n")
     counts = {"train": len(rows), "by_source": dict(Counter(r["src"] for r in rows).most_common()),
               "by_label": dict(Counter(r["y"] for r in rows)), "eval": {k: len(v) for k, v in evals.items()},
-              "seed": seed, "per_sentence": per_sentence}
+              "seed": seed, "per_sentence": per_sentence, "context_share": context_share}
     (out / "recipe.json").write_text(json.dumps(counts, indent=1))
     return counts

@@ -126,12 +126,14 @@ def _replace_word(text: str, old: str, new: str, rng: random.Random, all_: bool 
 
 _COMMON_STARTS = {"The", "They", "These", "This", "That", "It", "A", "An", "In", "On", "At", "Its", "Their", "Some",
                   "Many", "Most", "All", "Several", "Newly", "Continuing", "Efforts", "Elements", "Both", "Such"}
+# add_context puts a frame before the sentence more often than the older rewrites: it lowercases a few more words.
+_CONTEXT_STARTS = _COMMON_STARTS | {"Those", "There", "Other", "Each", "No"}
 
 
-def lower_first(s: str) -> str:
+def lower_first(s: str, common: frozenset[str] | set[str] = _COMMON_STARTS) -> str:
     """Lowercase the first word only when it is a common word, so names keep their capital."""
     first = s.split(" ", 1)[0]
-    return s[0].lower() + s[1:] if first in _COMMON_STARTS else s
+    return s[0].lower() + s[1:] if first in common else s
 
 
 def clean(sentence: str) -> str:
@@ -229,21 +231,74 @@ def add_year_context(s: str, rng: random.Random, year: int | None, month: int | 
     return f"{body} {phrase}." if rng.random() < 0.6 else f"In {MONTHS[month - 1]} {year}, {lower_first(body)}."
 
 
+def _when(rng: random.Random, year: int, month: int, day: int | None, exact_ok: bool) -> str:
+    """A time phrase true of a report dated year-month(-day): 'April 2022', 'late April 2022', or '2022'.
+
+    'early' / 'mid' / 'late' only where the report's day is well inside that third of the month, since the events a
+    daily report describes happened a day or two before it."""
+    name = f"{MONTHS[month - 1]} {year}"
+    forms = [name, name, str(year)]
+    if exact_ok and day:
+        part = "early" if day <= 8 else "mid" if 13 <= day <= 18 else "late" if day >= 23 else None
+        if part:
+            forms += [f"{part}-{name}" if part == "mid" else f"{part} {name}"] * 2
+    return rng.choice(forms)
+
+
+def add_context(s: str, rng: random.Random, year: int | None, month: int | None,
+                day: int | None = None) -> str | None:
+    """Say when, and who said it, as real claims do ('Ukraine's General Staff said in late March 2022 that ...').
+
+    Why: hand-written claims add the month and year (and often 'ISW said') that a report sentence leaves implicit;
+    the shipped network read such harmless context as a clash (MODEL_CARD, Session 12). Attributed sentences get the
+    time on the verb ('X said in June 2022 that ...'), ISW's own sentences are attributed to ISW with a time, and the
+    rest get a time phrase, as in ``add_year_context``."""
+    if not year or not month:
+        return None
+    dated = bool(re.search(r"\b(19|20)\d\d\b", s) or _MONTH_DAY.search(s) or _DAY_MONTH.search(s))
+    when = _when(rng, year, month, day, exact_ok=not dated)
+    m = _ATTRIBUTION.match(s)
+    if m and not m.group("who").startswith(("ISW", "We")):
+        return f"{m.group('who')} {m.group('verb')} in {when} that {m.group('what')}"
+    if not s.startswith(("ISW", "We ", "The Institute")) and rng.random() < 0.6:
+        body = lower_first(s.rstrip("."), _CONTEXT_STARTS)
+        form = rng.randrange(3)
+        if form == 0:
+            return f"ISW said in {when} that {body}."
+        if form == 1:
+            return f"According to a {MONTHS[month - 1]} {year} ISW assessment, {body}."
+        return f"{s.rstrip('.')}, ISW said in {when}."
+    if dated:
+        return None
+    body = s.rstrip(".")
+    return f"{body} in {when}." if rng.random() < 0.6 else f"In {when}, {lower_first(body, _CONTEXT_STARTS)}."
+
+
 PARAPHRASES: list[Callable[[str, random.Random], str | None]] = [
     cut_clause, drop_parentheses, swap_synonyms, reformat_number, front_date,
 ]
 
 
 def paraphrase(s: str, rng: random.Random, year: int | None = None, month: int | None = None,
-               min_ops: int = 1) -> tuple[str, list[str]] | None:
-    """Apply 1-4 meaning-preserving rewrites; None when fewer than ``min_ops`` apply."""
+               min_ops: int = 1, day: int | None = None, context_share: float = 0.0) -> tuple[str, list[str]] | None:
+    """Apply 1-4 meaning-preserving rewrites; None when fewer than ``min_ops`` apply.
+
+    With ``context_share`` > 0, that share of the rewrites ends with added context (``add_context``: who said it and
+    when), the commonest difference between a real claim and its source sentence; it goes last so no later rewrite
+    edits its frame. At 0 the rewrites (and the random draws) are those of the shipped model's recipe."""
     out, used = s, []
     ops: list[tuple[str, Callable[[str], str | None]]] = [(f.__name__, lambda t, f=f: f(t, rng)) for f in PARAPHRASES]
     ops.append(("reformat_date", lambda t: reformat_date(t, rng, year)))
-    ops.append(("add_year_context", lambda t: add_year_context(t, rng, year, month)))
-    ops.append(("attribute_to_isw", lambda t: attribute_to_isw(t, rng)))
+    year_context = ("add_year_context", lambda t: add_year_context(t, rng, year, month))
+    isw = ("attribute_to_isw", lambda t: attribute_to_isw(t, rng))
+    with_context = context_share > 0 and rng.random() < context_share
+    # The two orders keep each recipe's pairs reproducible: the shipped model's (share 0) and session 13's run.
+    if context_share == 0:
+        ops += [year_context, isw]
+    else:
+        ops += [isw] if with_context else [isw, year_context]
     rng.shuffle(ops)
-    budget = rng.randint(1, 4)
+    budget = rng.randint(1, 4) - with_context
     for name, op in ops:
         if len(used) >= budget:
             break
@@ -252,6 +307,10 @@ def paraphrase(s: str, rng: random.Random, year: int | None = None, month: int |
         new = op(out)
         if new and new != out:
             out, used = new, [*used, name]
+    if with_context and not any(n == "attribute_to_isw" for n in used):
+        new = add_context(out, rng, year, month, day)
+        if new and new != out:
+            out, used = new, [*used, "add_context"]
     if len(used) < min_ops:
         return None
     return out, used
@@ -436,6 +495,7 @@ class Source:
     sentences: list[str]
     year: int | None
     month: int | None
+    day: int | None = None
 
 
 def _usable(s: str) -> bool:
@@ -448,7 +508,8 @@ def _overlap(a: str, b: str) -> float:
     return len(ta & tb) / max(1, min(len(ta), len(tb)))
 
 
-def generate(sources: Iterable[Source], seed: int = 13, per_sentence: float = 1.0) -> Iterator[Pair]:
+def generate(sources: Iterable[Source], seed: int = 13, per_sentence: float = 1.0,
+             context_share: float = 0.0) -> Iterator[Pair]:
     """Yield balanced entailment / contradiction / neutral pairs from each usable sentence.
 
     ``per_sentence`` (0-1] samples sentences, so a big library gives a bounded set.
@@ -461,12 +522,12 @@ def generate(sources: Iterable[Source], seed: int = 13, per_sentence: float = 1.
         for i, sent in enumerate(sents):
             if not _usable(sent) or rng.random() > per_sentence:
                 continue
-            yield from _pairs_for(sent, i, sents, src, pool, rng)
+            yield from _pairs_for(sent, i, sents, src, pool, rng, context_share)
 
 
 def _pairs_for(sent: str, i: int, sents: list[str], src: Source, pool: list[str],
-               rng: random.Random) -> Iterator[Pair]:
-    para = paraphrase(sent, rng, src.year, src.month)
+               rng: random.Random, context_share: float = 0.0) -> Iterator[Pair]:
+    para = paraphrase(sent, rng, src.year, src.month, day=src.day, context_share=context_share)
     claim = para[0] if para else sent
     kinds = "+".join(para[1]) if para else "verbatim"
     premise = sent
@@ -493,7 +554,8 @@ def _pairs_for(sent: str, i: int, sents: list[str], src: Source, pool: list[str]
         candidates = [s for j, s in enumerate(sents) if j != i and _usable(s) and 0.2 < _overlap(s, sent) < 0.6]
         if candidates:
             other = rng.choice(candidates)
-            neutral = (paraphrase(other, rng, src.year, src.month) or (other, []))[0]
+            neutral = (paraphrase(other, rng, src.year, src.month, day=src.day,
+                                             context_share=context_share) or (other, []))[0]
             kind = "neutral:same_report"
     if neutral is None and roll < 0.8 and pool:
         extra = rng.choice(pool).rstrip(".")
