@@ -140,6 +140,10 @@ def test_generator_is_balanced_and_deterministic():
     assert a == b
     labels = {p.label for p in a}
     assert labels == {"entailment", "neutral", "contradiction"}
+    # --context-share: the share of entailed claims that end with who said it and when; 0 never adds it.
+    with_context = list(synth.generate(src, seed=5, context_share=1.0))
+    assert not any("add_context" in p.kind for p in a)
+    assert sum("add_context" in p.kind for p in with_context if p.label == "entailment") >= 6
 
 
 def test_train_verifier_end_to_end_on_a_tiny_slice(tmp_path):
