@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import subprocess
@@ -155,7 +156,7 @@ def test_train_verifier_end_to_end_on_a_tiny_slice(tmp_path):
                    'Ukrainian forces shelled Donetsk City."}\n')
     p = subprocess.run([sys.executable, "-m", "bot.cli", "train-verifier", "--data", str(data), "--library", str(lib),
                         "--work", str(tmp_path / "work"), "--limit", "48", "--eval-limit", "40", "--epochs", "1",
-                        "--batch", "16", "--checkpoint-every", "2"],
+                        "--batch", "16", "--checkpoint-every", "2", "--seed", "7"],
                        cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr[-2000:]
     assert "eta" in p.stderr  # progress with ETA
@@ -163,6 +164,7 @@ def test_train_verifier_end_to_end_on_a_tiny_slice(tmp_path):
     assert (model / "verifier.onnx").exists()
     assert (tmp_path / "work" / "trained" / "step-2" / "config.json").exists()  # 3 steps: one checkpoint between
     assert not (tmp_path / "work" / "trained" / "step-3").exists()  # the last step's weights are the model itself
+    assert json.loads((tmp_path / "work" / "trained" / "train_result.json").read_text())["args"]["seed"] == 7
     scorer = load_scorer(str(model))
     assert scorer.score([("a", "b")]).shape == (1, 3)
 
