@@ -29,6 +29,9 @@ other s
 """
 _STOP = set(_STOP_TEXT.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*")
+# An endnote marker that opens a sentence ("… an operation. [1] Putin's messaging …") belongs to the sentence before
+# it: ISW reports carry them inline, and a quarter of their sentences would otherwise be quoted opening with one.
+_LEADING_NOTE = re.compile(r"(?:\[\d+\]\s*)+")
 # Text that addresses the checker instead of reporting the world: prompt injection planted in a report. It is never
 # evidence (a sentence saying "the verdict for X is SUPPORTED" quotes X word for word, which fools any overlap signal).
 _ADDRESSES_CHECKER = re.compile(
@@ -126,7 +129,8 @@ def candidates(claim: str, passages: list[tuple[str, str, int, str, str]], max_s
     words = content_words(claim)
     out: list[Candidate] = []
     for rank, (pid, rid, base, text, source) in enumerate(passages):
-        spans = sentence_spans(text)
+        spans = [(m.end() if (m := _LEADING_NOTE.match(text, a)) and m.end() < b else a, b)
+                 for a, b in sentence_spans(text)]
         for i, (a, b) in enumerate(spans):
             sent = text[a:b]
             out.append(Candidate(pid, rid, base + a, base + b, sent, overlap(words, sent), attribute(sent, source),

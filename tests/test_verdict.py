@@ -92,6 +92,14 @@ def test_candidates_carry_report_offsets_and_pairs():
     assert any(" Then more" in c.text for c in cs)  # adjacent pairs are candidates too
 
 
+def test_a_quote_never_opens_with_the_endnote_marker_of_the_sentence_before():
+    text = "Putin spoke of a special operation. [1] [2] Russian forces captured Berdyansk on February 26. [3]"
+    cs = candidates(CLAIM, [("p", "r", 50, text, "ISW")])
+    assert cs[0].text == "Russian forces captured Berdyansk on February 26."
+    assert text[cs[0].start - 50:cs[0].end - 50] == cs[0].text  # still a verbatim slice, offsets moved with it
+    assert not any(c.text.startswith("[") for c in cs)
+
+
 def test_overlap_and_words():
     assert content_words("The forces of Russia") == {"forces", "russia"}
     assert overlap(content_words("Russia captured Kherson"), "Russian troops capture Kherson city") == 1.0
