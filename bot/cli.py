@@ -299,13 +299,15 @@ def calibrate(ctx: click.Context, data_dir: Path, isw_dir: Path | None, scifact_
               help="also save the weights every N steps (0 = off)")
 @click.option("--context-share", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="share of synthetic paraphrases that add who said it and when ('X said in June 2022 that ...')")
+@click.option("--warmup-share", type=click.FloatRange(0, 1, max_open=True), default=0.06, show_default=True,
+              help="share of the steps spent warming the learning rate up, then a linear decay to zero")
 @click.option("--seed", default=13, show_default=True,
               help="training seed: the head's initial weights, the batch order and which synthetic pairs are kept "
                    "(the training set itself is built with the recipe's fixed seed)")
 def train_verifier(data_dir: Path, library: tuple[Path, ...], work: Path, out: Path | None, epochs: float,
                    batch: int, lr: float, synth_fraction: float, synth_weight: float, limit: int, eval_limit: int,
                    time_budget: float, bf16: str, layer_decay: float, checkpoint_every: int,
-                   context_share: float, seed: int) -> None:
+                   context_share: float, warmup_share: float, seed: int) -> None:
     """Rebuild the verifier: recipe -> training (progress and ETA) -> held-out scores -> int8 ONNX export."""
     from bot.verifier import recipe, train
     from bot.verifier.export import export
@@ -320,7 +322,8 @@ def train_verifier(data_dir: Path, library: tuple[Path, ...], work: Path, out: P
         "--epochs", str(epochs), "--batch", str(batch), "--lr", str(lr), "--limit", str(limit),
         "--eval-limit", str(eval_limit), "--synth-fraction", str(synth_fraction),
         "--synth-weight", str(synth_weight), "--time-budget", str(time_budget), "--bf16", bf16, "--log-every", "20",
-        "--layer-decay", str(layer_decay), "--checkpoint-every", str(checkpoint_every), "--seed", str(seed)])
+        "--layer-decay", str(layer_decay), "--checkpoint-every", str(checkpoint_every), "--seed", str(seed),
+        "--warmup-share", str(warmup_share)])
     result = train.train(args)
     target = export(work / "trained", out or work / "model")
     click.echo(json.dumps(result["scores"], indent=1))

@@ -156,7 +156,8 @@ def test_train_verifier_end_to_end_on_a_tiny_slice(tmp_path):
                    'Ukrainian forces shelled Donetsk City."}\n')
     p = subprocess.run([sys.executable, "-m", "bot.cli", "train-verifier", "--data", str(data), "--library", str(lib),
                         "--work", str(tmp_path / "work"), "--limit", "48", "--eval-limit", "40", "--epochs", "1",
-                        "--batch", "16", "--checkpoint-every", "2", "--seed", "7"],
+                        "--batch", "16", "--checkpoint-every", "2", "--seed", "7",
+                        "--warmup-share", "0.5"],
                        cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr[-2000:]
     assert "eta" in p.stderr  # progress with ETA
@@ -164,7 +165,8 @@ def test_train_verifier_end_to_end_on_a_tiny_slice(tmp_path):
     assert (model / "verifier.onnx").exists()
     assert (tmp_path / "work" / "trained" / "step-2" / "config.json").exists()  # 3 steps: one checkpoint between
     assert not (tmp_path / "work" / "trained" / "step-3").exists()  # the last step's weights are the model itself
-    assert json.loads((tmp_path / "work" / "trained" / "train_result.json").read_text())["args"]["seed"] == 7
+    recorded = json.loads((tmp_path / "work" / "trained" / "train_result.json").read_text())["args"]
+    assert (recorded["seed"], recorded["warmup_share"]) == (7, 0.5)
     scorer = load_scorer(str(model))
     assert scorer.score([("a", "b")]).shape == (1, 3)
 
@@ -175,6 +177,7 @@ def test_a_time_budget_shrinks_the_schedule_and_its_warm_up():
     assert train.fit_to_budget(150, 5676, 340, 2.0, 2000.0) == (1150, 69)
     assert train.fit_to_budget(150, 1000, 60, 0.1, 10_000.0) == (1000, 60)  # a budget to spare changes nothing
     assert train.fit_to_budget(150, 5676, 340, 2.0, 0.0)[0] == 151  # out of time: stop at the next step
+    assert train.fit_to_budget(150, 5676, 1476, 2.0, 2000.0, warmup_share=0.26) == (1150, 299)  # a longer warm-up
 
 
 def test_partial_labels_sum_the_classes_they_allow():
@@ -217,7 +220,8 @@ def test_train_verifier_refuses_a_bad_layer_decay_or_checkpoint_interval(tmp_pat
 
     from bot.cli import main
     train = pytest.importorskip("bot.verifier.train")
-    for args in (["--layer-decay", "0"], ["--layer-decay", "1.5"], ["--checkpoint-every", "-1"]):
+    for args in (["--layer-decay", "0"], ["--layer-decay", "1.5"], ["--checkpoint-every", "-1"],
+                 ["--warmup-share", "1"], ["--warmup-share", "-0.1"]):
         result = CliRunner().invoke(main, ["train-verifier", "--data", str(tmp_path), *args])
         assert result.exit_code == 2 and f"Invalid value for '{args[0]}'" in result.output, args
         with pytest.raises(SystemExit):

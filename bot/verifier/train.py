@@ -23,7 +23,7 @@ import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 ID2LABEL = {0: "entailment", 1: "neutral", 2: "contradiction"}
-WARMUP_SHARE = 0.06  # of the steps run: linear warm-up, then linear decay
+WARMUP_SHARE = 0.06  # default share of the steps run: linear warm-up, then linear decay (--warmup-share)
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -121,14 +121,15 @@ def metrics(gold: list[int], pred: list[int]) -> dict:
     return {"n": len(gold), "accuracy": round(acc, 4), "macro_f1": round(sum(f1s) / max(1, len(f1s)), 4)}
 
 
-def fit_to_budget(step: int, total: int, warm: int, per_step: float, seconds_left: float) -> tuple[int, int]:
+def fit_to_budget(step: int, total: int, warm: int, per_step: float, seconds_left: float,
+                  warmup_share: float = WARMUP_SHARE) -> tuple[int, int]:
     """The schedule's (total steps, warm-up steps) once a step's time is known, so that training ends in budget.
 
     The warm-up stays a share of the schedule actually run: sized for the unshrunk one, a one-hour CPU run spent a
     quarter of its steps warming up (session 9). Both are read late by the learning-rate lambda.
     """
     total = max(step + 1, min(total, int(seconds_left / per_step) + step))
-    return total, min(warm, max(1, int(total * WARMUP_SHARE)))
+    return total, min(warm, max(1, int(total * warmup_share)))
 
 
 def layer_groups(model: torch.nn.Module, lr: float, decay: float) -> list[dict]:
@@ -184,7 +185,7 @@ def train(args: argparse.Namespace) -> dict:
     steps_per_epoch = math.ceil(len(rows) / args.batch)
     total = max(1, int(steps_per_epoch * args.epochs))
     opt = torch.optim.AdamW(layer_groups(model, args.lr, args.layer_decay), lr=args.lr, weight_decay=0.01)
-    warm = max(1, int(total * WARMUP_SHARE))
+    warm = max(1, int(total * args.warmup_share))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
     # Tokenise once: per-step tokenisation, not the GPU, was the bottleneck (about 800 pairs/s on an H100).
@@ -215,7 +216,8 @@ def train(args: argparse.Namespace) -> dict:
             if args.time_budget and step == 150:
                 # Fit the schedule into the time budget, measured after warm-up (steps 50-150).
                 per_step = (time.time() - t50) / 100
-                total, warm = fit_to_budget(step, total, warm, per_step, args.time_budget - (time.time() - t0))
+                total, warm = fit_to_budget(step, total, warm, per_step, args.time_budget - (time.time() - t0),
+                                            args.warmup_share)
             if args.checkpoint_every and step % args.checkpoint_every == 0 and step < total:
                 # Intermediate weights, to score a run's course on paraphrased claims after it ends.
                 model.save_pretrained(Path(args.out) / f"step-{step}")
@@ -244,6 +246,13 @@ def _decay(text: str) -> float:
     value = float(text)
     if not 0.0 < value <= 1.0:
         raise argparse.ArgumentTypeError(f"must be in (0, 1], got {text}")
+    return value
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
     return value
 
 
@@ -276,6 +285,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--time-budget", type=float, default=0, help="seconds: shrink the schedule to fit (0 = off)")
     p.add_argument("--layer-decay", type=_decay, default=1.0,
                    help="layer-wise learning-rate decay: each layer below the top learns this times slower (1 = off)")
+    p.add_argument("--warmup-share", type=_share, default=WARMUP_SHARE,
+                   help="share of the steps run spent warming the learning rate up (session 9's run had 0.26)")
     p.add_argument("--checkpoint-every", type=_non_negative, default=0,
                    help="also save the weights every N steps (0 = off)")
     p.add_argument("--fp16-save", action="store_true", help="save weights in fp16 (smaller to move around)")
