@@ -120,6 +120,16 @@ def overlap(claim_words: set[str], sentence: str) -> float:
     return sum(1 for w in claim_words if w in words or w[:5] in stems) / len(claim_words)
 
 
+def _after_leading_note(text: str, a: int, b: int) -> int:
+    """Where the sentence ``text[a:b]`` starts once endnote markers opening it are skipped (never past its end).
+
+    Done here, not in ``index.sentences``: the splitter also cuts the indexed passages and the verifier's synthetic
+    training pairs, which must stay as they were built.
+    """
+    m = _LEADING_NOTE.match(text, a)
+    return m.end() if m and m.end() < b else a
+
+
 def candidates(claim: str, passages: list[tuple[str, str, int, str, str]], max_sentences: int = MAX_SENTENCES,
                min_overlap: float = 0.15) -> list[Candidate]:
     """Sentences and adjacent pairs of ``passages`` = [(passage_id, report_id, start, text, source)], best first.
@@ -129,8 +139,7 @@ def candidates(claim: str, passages: list[tuple[str, str, int, str, str]], max_s
     words = content_words(claim)
     out: list[Candidate] = []
     for rank, (pid, rid, base, text, source) in enumerate(passages):
-        spans = [(m.end() if (m := _LEADING_NOTE.match(text, a)) and m.end() < b else a, b)
-                 for a, b in sentence_spans(text)]
+        spans = [(_after_leading_note(text, a, b), b) for a, b in sentence_spans(text)]
         for i, (a, b) in enumerate(spans):
             sent = text[a:b]
             out.append(Candidate(pid, rid, base + a, base + b, sent, overlap(words, sent), attribute(sent, source),
