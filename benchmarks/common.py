@@ -31,8 +31,13 @@ def pct(values: list[float], q: float) -> float:
 
 def emit(name: str, result: dict) -> None:
     """Print one JSON line with the machine facts every figure in BENCHMARKS.md carries."""
-    result = {"benchmark": name, "date": date.today().isoformat(), "cores": os.cpu_count(),
-              "python": platform.python_version(), **result}
+    result = {
+        "benchmark": name,
+        "date": date.today().isoformat(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        **result,
+    }
     print(json.dumps(result, indent=1))
 
 

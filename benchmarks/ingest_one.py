@@ -47,7 +47,7 @@ def main() -> None:
     from index.loaders import load
     from index.store import Store
 
-    source = list(load(str(need_shared() / "isw-2022" / "reports.jsonl")))[-args.reports:]
+    source = list(load(str(need_shared() / "isw-2022" / "reports.jsonl")))[-args.reports :]
     emb = get_embedder()
     emb.encode(["warm up"])
     times: dict[str, list[float]] = {"delta": [], "rebuild": []}
@@ -56,8 +56,10 @@ def main() -> None:
     passages = 0
     for trial in range(args.trials):
         # New ids and a new opening line: new text to embed, as a real new report would be.
-        reports = [replace(r, id=f"bench-{trial}-{r.id}", text=f"Bench trial {trial} copy {i}. {r.text}")
-                   for i, r in enumerate(source)]
+        reports = [
+            replace(r, id=f"bench-{trial}-{r.id}", text=f"Bench trial {trial} copy {i}. {r.text}")
+            for i, r in enumerate(source)
+        ]
         found = {}
         for mode in ("delta", "rebuild"):
             with tempfile.TemporaryDirectory() as tmp:
@@ -73,13 +75,23 @@ def main() -> None:
             for mode in ("delta", "rebuild"):
                 first[mode] += bool(found[mode][rid]) and found[mode][rid][0].startswith(f"{rid}:")
     d, r = statistics.median(times["delta"]), statistics.median(times["rebuild"])
-    emit("ingest_one", {"library": str(args.data_dir), "keyword_rows": passages, "new_reports": args.reports,
-                        "trials": args.trials, "delta_s": [round(t, 2) for t in times["delta"]],
-                        "rebuild_s": [round(t, 2) for t in times["rebuild"]], "median_delta_s": round(d, 2),
-                        "median_rebuild_s": round(r, 2), "speedup": round(r / d, 2),
-                        "same_top3_keyword_hits": f"{agree}/{total}",
-                        "own_passage_first_delta": f"{first['delta']}/{total}",
-                        "own_passage_first_rebuild": f"{first['rebuild']}/{total}"})
+    emit(
+        "ingest_one",
+        {
+            "library": str(args.data_dir),
+            "keyword_rows": passages,
+            "new_reports": args.reports,
+            "trials": args.trials,
+            "delta_s": [round(t, 2) for t in times["delta"]],
+            "rebuild_s": [round(t, 2) for t in times["rebuild"]],
+            "median_delta_s": round(d, 2),
+            "median_rebuild_s": round(r, 2),
+            "speedup": round(r / d, 2),
+            "same_top3_keyword_hits": f"{agree}/{total}",
+            "own_passage_first_delta": f"{first['delta']}/{total}",
+            "own_passage_first_rebuild": f"{first['rebuild']}/{total}",
+        },
+    )
 
 
 if __name__ == "__main__":

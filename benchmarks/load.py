@@ -17,16 +17,19 @@ import httpx
 
 from benchmarks.common import ROOT, emit, pct
 
-CLAIMS = ["ISW assessed that Islamic State was most likely behind the Crocus City Hall attack",
-          "Russian sources said the detainees were mostly Chechen nationals",
-          "Who does ISW think attacked Crocus City Hall?",
-          "Russia is delaying the delivery of two S-400 systems to India",
-          "Putin signed a law on 23 March releasing mobilised people from criminal liability",
-          "Russian forces made confirmed advances near Avdiivka"]
+CLAIMS = [
+    "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack",
+    "Russian sources said the detainees were mostly Chechen nationals",
+    "Who does ISW think attacked Crocus City Hall?",
+    "Russia is delaying the delivery of two S-400 systems to India",
+    "Putin signed a law on 23 March releasing mobilised people from criminal liability",
+    "Russian forces made confirmed advances near Avdiivka",
+]
 
 
-async def client_loop(client: httpx.AsyncClient, url: str, stop: float, i: int, lat: list, errs: list,
-                      cited: set, max_requests: int) -> None:
+async def client_loop(
+    client: httpx.AsyncClient, url: str, stop: float, i: int, lat: list, errs: list, cited: set, max_requests: int
+) -> None:
     n = 0
     while time.monotonic() < stop and n < max_requests:
         t0 = time.perf_counter()
@@ -48,6 +51,7 @@ async def run(base: str, clients: int, seconds: float, token: str, lib: Path) ->
     cited: set[str] = set()
     stop = time.monotonic() + seconds
     async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=clients + 4)) as client:
+
         async def ingest_during_load() -> int:
             await asyncio.sleep(seconds / 4)
             files = [("files", (p.name, p.read_bytes(), "text/plain")) for p in sorted(lib.iterdir())]
@@ -55,14 +59,24 @@ async def run(base: str, clients: int, seconds: float, token: str, lib: Path) ->
             return r.status_code
 
         t0 = time.perf_counter()
-        results = await asyncio.gather(ingest_during_load(), *[
-            client_loop(client, f"{base}/api/verify", stop, i, lat, errs, cited, 10_000) for i in range(clients)])
+        results = await asyncio.gather(
+            ingest_during_load(),
+            *[client_loop(client, f"{base}/api/verify", stop, i, lat, errs, cited, 10_000) for i in range(clients)],
+        )
         wall = time.perf_counter() - t0
         listed = {r["id"] for r in (await client.get(f"{base}/api/reports")).json()}
-    return {"clients": clients, "seconds": round(wall, 1), "requests": len(lat), "errors": len(errs),
-            "error_kinds": sorted({str(e) for e in errs}), "rps": round(len(lat) / wall, 2),
-            "p50_ms": round(pct(lat, 0.5), 1), "p95_ms": round(pct(lat, 0.95), 1),
-            "ingest_status": results[0], "cited_reports_all_listed": cited <= listed}
+    return {
+        "clients": clients,
+        "seconds": round(wall, 1),
+        "requests": len(lat),
+        "errors": len(errs),
+        "error_kinds": sorted({str(e) for e in errs}),
+        "rps": round(len(lat) / wall, 2),
+        "p50_ms": round(pct(lat, 0.5), 1),
+        "p95_ms": round(pct(lat, 0.95), 1),
+        "ingest_status": results[0],
+        "cited_reports_all_listed": cited <= listed,
+    }
 
 
 def main() -> None:
@@ -78,10 +92,19 @@ def main() -> None:
     for i in range(10):
         body = " ".join(f"Load bulletin {i}, item {j}: Russian forces made advances near Avdiivka." for j in range(20))
         (lib / f"load{i}.txt").write_text(f"date 2024-03-{i + 1:02d}\n{body}")
-    env = dict(os.environ, CLAIMCHECK_INGEST_TOKEN=token, CLAIMCHECK_RATE_LIMIT_PER_MINUTE="0",
-               CLAIMCHECK_DATA_DIR=str(args.data_dir))
-    server = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(
+        os.environ,
+        CLAIMCHECK_INGEST_TOKEN=token,
+        CLAIMCHECK_RATE_LIMIT_PER_MINUTE="0",
+        CLAIMCHECK_DATA_DIR=str(args.data_dir),
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(f"{base}/api/health", 120)

@@ -81,17 +81,26 @@ def measure(data_dir: Path) -> dict:
         total.append(reply.timings["total_ms"])
     engine.store.close()
     disk = subprocess.run(["du", "-sm", str(data_dir)], capture_output=True, text=True).stdout.split()[0]
-    return {"search_p50_ms": round(pct(search, 0.5), 1), "search_p95_ms": round(pct(search, 0.95), 1),
-            "check_p50_ms": round(pct(total, 0.5), 1), "check_p95_ms": round(pct(total, 0.95), 1),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "disk_mb": int(disk)}
+    return {
+        "search_p50_ms": round(pct(search, 0.5), 1),
+        "search_p95_ms": round(pct(search, 0.95), 1),
+        "check_p50_ms": round(pct(total, 0.5), 1),
+        "check_p95_ms": round(pct(total, 0.95), 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "disk_mb": int(disk),
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--source-dir", type=Path, required=True)
     ap.add_argument("--factors", type=int, nargs="+", default=[1, 10])
-    ap.add_argument("--keep", type=Path, help="grow the library in this new folder and leave it there (to profile the "
-                    "largest library afterwards: building x100 takes ~45 minutes); default: a temporary folder")
+    ap.add_argument(
+        "--keep",
+        type=Path,
+        help="grow the library in this new folder and leave it there (to profile the "
+        "largest library afterwards: building x100 takes ~45 minutes); default: a temporary folder",
+    )
     args = ap.parse_args()
     if args.keep and args.keep.exists():
         ap.error(f"--keep {args.keep} already exists; give a new folder")

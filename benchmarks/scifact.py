@@ -55,24 +55,37 @@ def main() -> None:
         hits = retrieve(store, Query(c["claim"], top_k=20, max_per_report=1, candidates=100), vec)
         rankings["hybrid"] = [h.report_id for h in hits]
         # Re-rank the top 20 by the verifier: the best sentence's non-neutral probability, fused with the rank.
-        passages = [(h.passage_id, h.report_id, h.start, store.report_text(h.report_id)[h.start:h.end], "")
-                    for h in hits]
+        passages = [
+            (h.passage_id, h.report_id, h.start, store.report_text(h.report_id)[h.start : h.end], "") for h in hits
+        ]
         cands = candidates(c["claim"], passages, max_sentences=80, min_overlap=0.0)
         score(c["claim"], cands, engine.nli)
         best: dict[str, float] = {}
         for cand in cands:
             best[cand.report_id] = max(best.get(cand.report_id, 0.0), 1.0 - float(cand.probs[1]))
-        fused = {h.report_id: 1 / (60 + i) + 1 / (60 + r) for i, h in enumerate(hits)
-                 for r, rid in enumerate(sorted(best, key=lambda d: -best[d])) if rid == h.report_id}
+        fused = {
+            h.report_id: 1 / (60 + i) + 1 / (60 + r)
+            for i, h in enumerate(hits)
+            for r, rid in enumerate(sorted(best, key=lambda d: -best[d]))
+            if rid == h.report_id
+        }
         rankings["hybrid+verifier"] = sorted(fused, key=lambda d: -fused[d])
         for k, ranked in rankings.items():
             totals[k][0] += ndcg10(ranked, gold)
             totals[k][1] += len(set(ranked[:10]) & gold) / len(gold)
     n = len(claims)
-    emit("scifact_retrieval", {
-        "claims": n, "seconds": round(time.perf_counter() - t0, 1),
-        **{k: {"ndcg@10": round(100 * v[0] / n, 1), "recall@10": round(100 * v[1] / n, 1)} for k, v in totals.items()},
-        "published_beir_ndcg@10": {"bm25": 66.5, "e5-small-v2": 68.9, "bge-small-en-v1.5": 71.3}})
+    emit(
+        "scifact_retrieval",
+        {
+            "claims": n,
+            "seconds": round(time.perf_counter() - t0, 1),
+            **{
+                k: {"ndcg@10": round(100 * v[0] / n, 1), "recall@10": round(100 * v[1] / n, 1)}
+                for k, v in totals.items()
+            },
+            "published_beir_ndcg@10": {"bm25": 66.5, "e5-small-v2": 68.9, "bge-small-en-v1.5": 71.3},
+        },
+    )
     engine.store.close()
 
 

@@ -33,13 +33,17 @@ def ingest_ratio(n_reports: int) -> dict:
     texts = [p.text for r in reports for p in chunk(r.id, r.text)]
     t0 = time.perf_counter()
     for s in range(0, len(texts), 256):
-        emb.encode(texts[s:s + 256])
+        emb.encode(texts[s : s + 256])
     encode_rate = len(texts) / (time.perf_counter() - t0)
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "d") as store:
         res = ingest_reports(store, reports, emb.encode)
-    return {"reports": n_reports, "passages": res.passages, "ingest_passages_per_s": round(res.passages_per_second, 1),
-            "encode_passages_per_s": round(encode_rate, 1),
-            "ratio": round(res.passages_per_second / encode_rate, 3)}
+    return {
+        "reports": n_reports,
+        "passages": res.passages,
+        "ingest_passages_per_s": round(res.passages_per_second, 1),
+        "encode_passages_per_s": round(encode_rate, 1),
+        "ratio": round(res.passages_per_second / encode_rate, 3),
+    }
 
 
 def latency(data_dir: Path, repeats: int) -> dict:
@@ -48,8 +52,13 @@ def latency(data_dir: Path, repeats: int) -> dict:
 
     port = free_port()
     env = dict(os.environ, CLAIMCHECK_DATA_DIR=str(data_dir), CLAIMCHECK_RATE_LIMIT_PER_MINUTE="0")
-    server = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_for_http(f"http://127.0.0.1:{port}/api/health", 120)
     claims = [c["claim"] for c in read_jsonl(need_shared() / "isw-2022" / "claims_dev.jsonl")]
     url = f"http://127.0.0.1:{port}/api/verify"
@@ -65,14 +74,30 @@ def latency(data_dir: Path, repeats: int) -> dict:
                     stages.setdefault(k, []).append(v)
     server.terminate()
     server.wait(timeout=30)
-    return {"requests": len(walls), "p50_ms": round(pct(walls, 0.5), 1), "p95_ms": round(pct(walls, 0.95), 1),
-            "stages_mean_ms": {k: mean(v) for k, v in stages.items()}}
+    return {
+        "requests": len(walls),
+        "p50_ms": round(pct(walls, 0.5), 1),
+        "p95_ms": round(pct(walls, 0.95), 1),
+        "stages_mean_ms": {k: mean(v) for k, v in stages.items()},
+    }
 
 
 def cold_start(data_dir: Path) -> dict:
     t0 = time.perf_counter()
-    p = subprocess.run([sys.executable, "-m", "bot.cli", "--data-dir", str(data_dir), "ask", "--json",
-                        "Russian forces captured Berdyansk on February 26, 2022"], cwd=ROOT, capture_output=True)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "--data-dir",
+            str(data_dir),
+            "ask",
+            "--json",
+            "Russian forces captured Berdyansk on February 26, 2022",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+    )
     return {"seconds_to_first_answer": round(time.perf_counter() - t0, 2), "ok": p.returncode == 0}
 
 

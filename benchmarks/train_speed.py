@@ -37,10 +37,11 @@ def main() -> None:
     tok = AutoTokenizer.from_pretrained(base)
     labels = {"entailment": 0, "neutral": 1, "contradiction": 2}
     rows = [r for r in rows if r["label"] in labels][: args.pairs + 4 * args.batch]
-    enc = tok([r["premise"] for r in rows], [r["hypothesis"] for r in rows], truncation="longest_first",
-              max_length=192)
-    items = [{"p": r["premise"], "h": r["hypothesis"], "y": labels[r["label"]], "ids": i, "types": t}
-             for r, i, t in zip(rows, enc["input_ids"], enc["token_type_ids"])]
+    enc = tok([r["premise"] for r in rows], [r["hypothesis"] for r in rows], truncation="longest_first", max_length=192)
+    items = [
+        {"p": r["premise"], "h": r["hypothesis"], "y": labels[r["label"]], "ids": i, "types": t}
+        for r, i, t in zip(rows, enc["input_ids"], enc["token_type_ids"])
+    ]
     batches = train.bucketed_batches(items, args.batch, random.Random(1))
     bf16_units = train.bf16_device("cpu")
     modes = ("fp32", "bf16") if args.bf16_anyway or bf16_units else ("fp32",)
@@ -65,11 +66,20 @@ def main() -> None:
             rates[mode].append(round(n / (time.perf_counter() - t0), 1))
     best = {m: max(v) for m, v in rates.items()}
     bf16 = best.get("bf16")
-    emit("train_speed", {"pairs_timed": args.pairs, "batch": args.batch, "torch": torch.__version__,
-                         "cpu_capability": torch.backends.cpu.get_cpu_capability(),
-                         "bf16_auto": bf16_units, "pairs_per_s": rates,
-                         "best_fp32": best["fp32"], "best_bf16": bf16,
-                         "speedup": round(bf16 / best["fp32"], 2) if bf16 else None})
+    emit(
+        "train_speed",
+        {
+            "pairs_timed": args.pairs,
+            "batch": args.batch,
+            "torch": torch.__version__,
+            "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+            "bf16_auto": bf16_units,
+            "pairs_per_s": rates,
+            "best_fp32": best["fp32"],
+            "best_bf16": bf16,
+            "speedup": round(bf16 / best["fp32"], 2) if bf16 else None,
+        },
+    )
 
 
 if __name__ == "__main__":

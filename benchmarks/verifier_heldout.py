@@ -27,9 +27,12 @@ HOLDOUT = sorted((ROOT / "benchmarks" / "data").glob("isw_holdout*.jsonl"))
 
 def gold_rows(paths: list[Path]) -> list[dict]:
     """SUPPORTS/REFUTES claims against their gold quotes, as eval rows (entailment 0, contradiction 2)."""
-    return [{"p": " ".join(e["quote"] for e in c["evidence"]), "h": c["claim"],
-             "y": 0 if c["label"] == "SUPPORTS" else 2}
-            for path in paths for c in read_jsonl(path) if c["label"] in ("SUPPORTS", "REFUTES")]
+    return [
+        {"p": " ".join(e["quote"] for e in c["evidence"]), "h": c["claim"], "y": 0 if c["label"] == "SUPPORTS" else 2}
+        for path in paths
+        for c in read_jsonl(path)
+        if c["label"] in ("SUPPORTS", "REFUTES")
+    ]
 
 
 def mcnemar(a: list[bool], b: list[bool]) -> dict:
@@ -37,7 +40,7 @@ def mcnemar(a: list[bool], b: list[bool]) -> dict:
     only_a = sum(1 for x, y in zip(a, b) if x and not y)
     only_b = sum(1 for x, y in zip(a, b) if y and not x)
     n = only_a + only_b
-    p = min(1.0, 2 * sum(comb(n, k) for k in range(min(only_a, only_b) + 1)) / 2 ** n) if n else 1.0
+    p = min(1.0, 2 * sum(comb(n, k) for k in range(min(only_a, only_b) + 1)) / 2**n) if n else 1.0
     return {"only_first_right": only_a, "only_second_right": only_b, "p": round(p, 4)}
 
 
@@ -74,15 +77,18 @@ def main() -> None:
             probs = scorer.score([(r["p"], r["h"]) for r in items])
             scores[name] = metrics([r["y"] for r in items], probs.argmax(axis=1).tolist())
         scores["claims_dev_gold+scifact_dev macro_f1"] = round(
-            scores.get("claims_dev_gold", {}).get("macro_f1", 0) + scores.get("scifact_dev", {}).get("macro_f1", 0), 4)
+            scores.get("claims_dev_gold", {}).get("macro_f1", 0) + scores.get("scifact_dev", {}).get("macro_f1", 0), 4
+        )
         name = "shipped" if folder == MODEL_DIR else str(folder)
         if pooled:
             probs = scorer.score([(r["p"], r["h"]) for r in pooled])
             right[name] = [p == r["y"] for p, r in zip(probs.argmax(axis=1).tolist(), pooled)]
-            scores["paraphrased_gold"] = {"n": len(pooled), "correct": sum(right[name]),
-                                          "two_way_correct": sum(two_way_right(probs, [r["y"] for r in pooled])),
-                                          "vs": {other: mcnemar(right[name], right[other])
-                                                 for other in right if other != name}}
+            scores["paraphrased_gold"] = {
+                "n": len(pooled),
+                "correct": sum(right[name]),
+                "two_way_correct": sum(two_way_right(probs, [r["y"] for r in pooled])),
+                "vs": {other: mcnemar(right[name], right[other]) for other in right if other != name},
+            }
         result[name] = scores
     emit("verifier_heldout", {"data": str(args.data), "scores": result})
 

@@ -36,9 +36,15 @@ class _TorchScorer:
         out = []
         with self.torch.no_grad():
             for s in range(0, len(pairs), 32):
-                chunk = pairs[s:s + 32]
-                enc = self.tok([p for p, _ in chunk], [h for _, h in chunk], truncation=True, max_length=256,
-                               padding=True, return_tensors="pt")
+                chunk = pairs[s : s + 32]
+                enc = self.tok(
+                    [p for p, _ in chunk],
+                    [h for _, h in chunk],
+                    truncation=True,
+                    max_length=256,
+                    padding=True,
+                    return_tensors="pt",
+                )
                 out.append(self.torch.softmax(self.model(**enc).logits, -1).numpy())
         return np.concatenate(out)
 
@@ -51,8 +57,11 @@ def main() -> None:
     from index.embeddings import get_embedder
 
     claims = read_jsonl(need_shared() / "isw-2022" / "claims_dev.jsonl")
-    gold = [(" ".join(e["quote"] for e in c["evidence"]), c["claim"], c["label"]) for c in claims
-            if c["label"] != "NOT_ENOUGH_INFO"]
+    gold = [
+        (" ".join(e["quote"] for e in c["evidence"]), c["claim"], c["label"])
+        for c in claims
+        if c["label"] != "NOT_ENOUGH_INFO"
+    ]
     pairs = [(p, h) for p, h, _ in gold]
     shipped = OnnxScorer(MODEL_DIR)
     probs = shipped.score(pairs)
@@ -71,11 +80,16 @@ def main() -> None:
     reports = read_jsonl(need_shared() / "isw-2022" / "reports.jsonl")[:20]
     rng = random.Random(0)
     sentence_pairs = [(s, rng.choice(claims)["claim"]) for r in reports for s in split_sentences(r["text"])][:400]
-    result = {"speed_pairs": len(sentence_pairs), "shipped_int8_pairs_per_s": round(rate(shipped, sentence_pairs), 1),
-              "shipped_int8_pairs_per_s_long_gold_quotes": round(rate(shipped, pairs * 4), 1),
-              "claims_dev_gold_accuracy": {"shipped": round(acc, 3), "majority_class": 0.5,
-                                           "embedding_cosine": round(float(np.mean([p == w for p, w in
-                                                                                    zip(cos_pred, want)])), 3)}}
+    result = {
+        "speed_pairs": len(sentence_pairs),
+        "shipped_int8_pairs_per_s": round(rate(shipped, sentence_pairs), 1),
+        "shipped_int8_pairs_per_s_long_gold_quotes": round(rate(shipped, pairs * 4), 1),
+        "claims_dev_gold_accuracy": {
+            "shipped": round(acc, 3),
+            "majority_class": 0.5,
+            "embedding_cosine": round(float(np.mean([p == w for p, w in zip(cos_pred, want)])), 3),
+        },
+    }
     if torch_model:
         result["torch_fp32_pairs_per_s"] = round(rate(_TorchScorer(torch_model), sentence_pairs, rounds=1), 1)
         result["speedup"] = round(result["shipped_int8_pairs_per_s"] / result["torch_fp32_pairs_per_s"], 2)

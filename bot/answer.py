@@ -24,16 +24,19 @@ class Citation(BaseModel):
     stance: str = Field(description="supports | contradicts | related")
     attribution: str = Field(description="who the sentence says made the statement")
     context: str = Field("", description="the passage around the quote")
-    mismatches: list[str] = Field(default_factory=list,
-                                  description="differences spotted between this sentence and the claim "
-                                              "(negation, number, date, direction, nationality, opposite wording)")
+    mismatches: list[str] = Field(
+        default_factory=list,
+        description="differences spotted between this sentence and the claim "
+        "(negation, number, date, direction, nationality, opposite wording)",
+    )
 
 
 class Reply(BaseModel):
     claim: str
     kind: str = Field(description="claim | question")
     verdict: str | None = Field(
-        description="SUPPORTED | REFUTED | CONFLICTING | NOT_ENOUGH_EVIDENCE; null for a question")
+        description="SUPPORTED | REFUTED | CONFLICTING | NOT_ENOUGH_EVIDENCE; null for a question"
+    )
     confidence: float
     answer: str
     citations: list[Citation]
@@ -45,16 +48,21 @@ class Reply(BaseModel):
     subclaims: list[dict] = Field(default_factory=list, description="atomic claims and their verdicts (LLM path)")
 
 
-LABEL_TEXT = {SUPPORTED: "Supported", REFUTED: "Refuted", CONFLICTING: "Conflicting evidence",
-              NOT_ENOUGH: "Not enough evidence"}
+LABEL_TEXT = {
+    SUPPORTED: "Supported",
+    REFUTED: "Refuted",
+    CONFLICTING: "Conflicting evidence",
+    NOT_ENOUGH: "Not enough evidence",
+}
 
 
 # A claim's "related" citations must share at least this share of the best candidate's overlap with the claim.
 RELATED_MIN_RATIO = 0.6
 
 
-def citations_for(decision: Decision | None, related: list[Candidate], kind: str, limit: int = 5) -> list[
-        tuple[Candidate, str, float]]:
+def citations_for(
+    decision: Decision | None, related: list[Candidate], kind: str, limit: int = 5
+) -> list[tuple[Candidate, str, float]]:
     """Which candidates to cite, with stance and score.
 
     The strongest supporting and the strongest contradicting sentence come first (the evidence the verdict rests
@@ -97,8 +105,11 @@ def _nested(a: Candidate, b: Candidate) -> bool:
 def answer_text(kind: str, verdict: str | None, confidence: float, cites: list[Citation]) -> str:
     """A short extractive answer: the verdict and the quotes it rests on, with who said them and when."""
     if not cites:
-        return "No passage in the library speaks to this." if kind == "question" else \
-            "Not enough evidence: no passage in the library speaks to this claim."
+        return (
+            "No passage in the library speaks to this."
+            if kind == "question"
+            else "Not enough evidence: no passage in the library speaks to this claim."
+        )
     lines = []
     if kind == "question":
         lines.append("The most relevant passages in the library:")

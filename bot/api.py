@@ -29,8 +29,10 @@ log = logging.getLogger("claimcheck.api")
 
 
 class VerifyRequest(BaseModel):
-    claim: str = Field(description="the claim to check, or a question", examples=[
-        "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack"])
+    claim: str = Field(
+        description="the claim to check, or a question",
+        examples=["ISW assessed that Islamic State was most likely behind the Crocus City Hall attack"],
+    )
     as_of: str | None = Field(None, description="only evidence dated on or before YYYY-MM-DD")
     date_from: str | None = Field(None, description="only evidence dated on or after YYYY-MM-DD")
     date_to: str | None = Field(None, description="only evidence dated on or before YYYY-MM-DD")
@@ -96,16 +98,23 @@ class FrameAncestors(BaseHTTPMiddleware):
 
 def create_app(engine: Engine, with_ui: bool = True) -> FastAPI:
     settings = engine.settings
-    app = FastAPI(title="claimcheck", version="0.1.0",
-                  description="Check claims against dated reports; verdicts with verbatim citations.")
+    app = FastAPI(
+        title="claimcheck",
+        version="0.1.0",
+        description="Check claims against dated reports; verdicts with verbatim citations.",
+    )
     app.state.engine = engine
     limiter = RateLimiter(settings.rate_limit_per_minute)
     write_lock = threading.Lock()
     app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes)
     app.add_middleware(FrameAncestors, origins=settings.allowed_origins)
     if settings.allowed_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_methods=["GET", "POST"],
-                           allow_headers=["Content-Type", "Authorization"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.allowed_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Authorization"],
+        )
 
     def rate_limited(request: Request) -> None:
         client = request.client.host if request.client else "?"
@@ -121,28 +130,39 @@ def create_app(engine: Engine, with_ui: bool = True) -> FastAPI:
         if scheme.lower() != "bearer" or not secrets.compare_digest(value.encode(), token.encode()):
             raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
 
-    @app.post("/api/verify", response_model=Reply, dependencies=[Depends(rate_limited)],
-              summary="Check a claim (or answer a question) with cited evidence")
+    @app.post(
+        "/api/verify",
+        response_model=Reply,
+        dependencies=[Depends(rate_limited)],
+        summary="Check a claim (or answer a question) with cited evidence",
+    )
     def verify(body: VerifyRequest) -> Reply:
         try:
-            return engine.check(body.claim, as_of=body.as_of, date_from=body.date_from, date_to=body.date_to,
-                                top_k=body.top_k)
+            return engine.check(
+                body.claim, as_of=body.as_of, date_from=body.date_from, date_to=body.date_to, top_k=body.top_k
+            )
         except InputError as exc:
             raise HTTPException(422, str(exc)) from None
 
     @app.get("/api/health")
     def health() -> dict:
         reports = engine.store.reports()  # not counts(): that one asks Chroma and walks the keyword rows
-        return {"status": "ok", "reports": len(reports), "passages": sum(r.n_passages for r in reports),
-                "verifier": engine.settings.verifier, "embedding_model": engine.settings.embedding_model}
+        return {
+            "status": "ok",
+            "reports": len(reports),
+            "passages": sum(r.n_passages for r in reports),
+            "verifier": engine.settings.verifier,
+            "embedding_model": engine.settings.embedding_model,
+        }
 
     @app.get("/api/reports")
     def list_reports() -> list[dict]:
         return [r.__dict__ for r in engine.store.reports()]
 
     @app.post("/api/reports", dependencies=[Depends(require_token)], summary="Ingest uploaded files, a URL or a path")
-    def add_reports(files: list[UploadFile] | None = File(None), url: str | None = Form(None),
-                    path: str | None = Form(None)) -> dict:
+    def add_reports(
+        files: list[UploadFile] | None = File(None), url: str | None = Form(None), path: str | None = Form(None)
+    ) -> dict:
         targets: list[str] = []
         with tempfile.TemporaryDirectory(prefix="claimcheck-upload-") as tmp:
             for f in files or []:

@@ -9,13 +9,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_VERBS = (r"claimed|claims|claim|alleged|alleges|asserted|asserts|reported|reports|said|says|stated|states|"
-          r"announced|announces|accused|accuses|denied|denies|confirmed|confirms|insisted|insists|suggested|"
-          r"suggests|warned|warns|argued|argues|told|tells|posted|posts|published|publishes|assessed|assesses|"
-          r"believes|believed|estimated|estimates|noted|notes|indicated|indicates|declared|declares|admitted|admits")
+_VERBS = (
+    r"claimed|claims|claim|alleged|alleges|asserted|asserts|reported|reports|said|says|stated|states|"
+    r"announced|announces|accused|accuses|denied|denies|confirmed|confirms|insisted|insists|suggested|"
+    r"suggests|warned|warns|argued|argues|told|tells|posted|posts|published|publishes|assessed|assesses|"
+    r"believes|believed|estimated|estimates|noted|notes|indicated|indicates|declared|declares|admitted|admits"
+)
 _LEAD = re.compile(r"^(?:Furthermore|Additionally|However|Meanwhile|Moreover|Separately|Also|Similarly),?\s+", re.I)
-_SPEAKER = re.compile(rf"^(?P<who>[^.;:]{{2,140}}?)\s+(?:also\s+|reportedly\s+|generally\s+|additionally\s+|"
-                      rf"previously\s+|repeatedly\s+|falsely\s+|likely\s+)?(?P<verb>{_VERBS})\b")
+_SPEAKER = re.compile(
+    rf"^(?P<who>[^.;:]{{2,140}}?)\s+(?:also\s+|reportedly\s+|generally\s+|additionally\s+|"
+    rf"previously\s+|repeatedly\s+|falsely\s+|likely\s+)?(?P<verb>{_VERBS})\b"
+)
 _ACCORDING = re.compile(r"\baccording to (?P<who>[^,.;]{2,100})", re.I)
 _SELF = re.compile(r"^(?:ISW|the Institute for the Study of War|we|the Critical Threats Project|ISW and CTP)\b", re.I)
 _CLAIM_VERBS = re.compile(rf"\b(?:{_VERBS}|according to|allegedly|reportedly)\b", re.I)

@@ -53,16 +53,21 @@ def _norm(text: str) -> str:
 def candidate_labels(t: Traced) -> list[int | None]:
     """Per candidate: 0/1/2 (entailment/neutral/contradiction) or None when the gold data cannot say."""
     out: list[int | None] = []
-    quotes = [(_norm(e["quote"]), e.get("date"), e.get("doc_id") if t.dataset == "scifact" else None)
-              for e in t.gold.evidence]
+    quotes = [
+        (_norm(e["quote"]), e.get("date"), e.get("doc_id") if t.dataset == "scifact" else None) for e in t.gold.evidence
+    ]
     for c in t.cands:
         if t.gold.label not in LABEL_OF:
             out.append(1)
             continue
         text = _norm(c.text)
-        hit = any(q and (q in text or (len(text) > 40 and text in q))
-                  and (not d or t.dates.get(c.report_id) == d)
-                  and (doc is None or c.report_id == f"scifact-{doc}") for q, d, doc in quotes)
+        hit = any(
+            q
+            and (q in text or (len(text) > 40 and text in q))
+            and (not d or t.dates.get(c.report_id) == d)
+            and (doc is None or c.report_id == f"scifact-{doc}")
+            for q, d, doc in quotes
+        )
         if hit:
             out.append(LABEL_OF[t.gold.label])
         elif t.dataset == "scifact":
@@ -128,9 +133,13 @@ def fit_traced(traced: list[Traced], seed: int = 0) -> Combiner:
         if losses and np.mean(losses) < best_loss:
             best_c, best_loss = c, float(np.mean(losses))
     model = fit(x, y, c=best_c)
-    model.meta = {"C": best_c, "cv_log_loss": round(best_loss, 4), "pairs": len(y),
-                  "by_label": {str(k): int((y == k).sum()) for k in range(3)},
-                  "claims": {d: sum(1 for t in traced if t.dataset == d) for d in sorted({t.dataset for t in traced})}}
+    model.meta = {
+        "C": best_c,
+        "cv_log_loss": round(best_loss, 4),
+        "pairs": len(y),
+        "by_label": {str(k): int((y == k).sum()) for k in range(3)},
+        "claims": {d: sum(1 for t in traced if t.dataset == d) for d in sorted({t.dataset for t in traced})},
+    }
     return model
 
 
@@ -150,8 +159,12 @@ def verdicts(traced: list[Traced], model: Combiner | None, th: Thresholds) -> li
 
 def _scores(traced: list[Traced], pred: list[str]) -> dict:
     gold = [t.gold.label for t in traced]
-    return {"n": len(gold), "accuracy": accuracy(gold, pred), "macro_f1": macro_f1(gold, pred),
-            "confusion": confusion(gold, pred)}
+    return {
+        "n": len(gold),
+        "accuracy": accuracy(gold, pred),
+        "macro_f1": macro_f1(gold, pred),
+        "confusion": confusion(gold, pred),
+    }
 
 
 def _pair_stats(t: Traced, model: Combiner | None, top: int = 3) -> tuple[int, int, int, int]:
@@ -168,8 +181,12 @@ def pair_scores(stats: list[tuple[int, int, int, int]]) -> dict:
     """Gold-quote pairs: SUPPORTS->entailment / REFUTES->contradiction argmax accuracy; NEI claims: the share of
     their top retrieved candidates *not* called entailment (issue 2's two pair-level goals)."""
     g, gn, e, en = (sum(s[i] for s in stats) for i in range(4))
-    return {"gold_pairs": gn, "gold_pair_accuracy": round(g / gn, 4) if gn else None,
-            "nei_pairs": en, "nei_no_entailment": round(e / en, 4) if en else None}
+    return {
+        "gold_pairs": gn,
+        "gold_pair_accuracy": round(g / gn, 4) if gn else None,
+        "nei_pairs": en,
+        "nei_no_entailment": round(e / en, 4) if en else None,
+    }
 
 
 def evaluate(traced: list[Traced], th: Thresholds, folds: int = 5, seed: int = 0) -> dict:
@@ -192,10 +209,12 @@ def evaluate(traced: list[Traced], th: Thresholds, folds: int = 5, seed: int = 0
     for d in datasets:
         idx = [i for i, t in enumerate(traced) if t.dataset == d]
         subset = [traced[i] for i in idx]
-        entry = {"cross_encoder_only": _scores(subset, verdicts(subset, None, th)),
-                 "combiner_cross_fitted": _scores(subset, [pred_cf[i] for i in idx]),
-                 "pairs_cross_encoder_only": pair_scores([_pair_stats(t, None) for t in subset]),
-                 "pairs_combiner_cross_fitted": pair_scores([stats_cf[i] for i in idx])}
+        entry = {
+            "cross_encoder_only": _scores(subset, verdicts(subset, None, th)),
+            "combiner_cross_fitted": _scores(subset, [pred_cf[i] for i in idx]),
+            "pairs_cross_encoder_only": pair_scores([_pair_stats(t, None) for t in subset]),
+            "pairs_combiner_cross_fitted": pair_scores([stats_cf[i] for i in idx]),
+        }
         others = [t for t in traced if t.dataset != d]
         if others:
             model = fit_traced(others, seed)

@@ -28,8 +28,11 @@ from index.embeddings import get_embedder
 from index.query_encoder import Encoder, get_query_encoder
 from index.store import Store
 
-_QUESTION = re.compile(r"^\s*(who|what|when|where|why|how|which|whose|whom|did|does|do|is|are|was|were|has|have|"
-                       r"had|can|could|will|would|should)\b", re.I)
+_QUESTION = re.compile(
+    r"^\s*(who|what|when|where|why|how|which|whose|whom|did|does|do|is|are|was|were|has|have|"
+    r"had|can|could|will|would|should)\b",
+    re.I,
+)
 
 
 class InputError(ValueError):
@@ -65,8 +68,9 @@ def clean_claim(text: object, max_chars: int) -> str:
     if not text:
         raise InputError("claim: empty; type a claim to check or a question")
     if len(text) > max_chars:
-        raise InputError(f"claim: {len(text):,} characters is over the limit of {max_chars:,}; "
-                         "check one claim at a time")
+        raise InputError(
+            f"claim: {len(text):,} characters is over the limit of {max_chars:,}; check one claim at a time"
+        )
     if not re.search(r"\w", text):
         raise InputError("claim: has no words to search for")
     return text
@@ -108,8 +112,12 @@ class Engine:
 
     @cached_property
     def chain(self) -> Runnable:
-        return (RunnableLambda(self._prepare, name="prepare") | RunnableLambda(self._retrieve, name="retrieve")
-                | RunnableLambda(self._verify, name="verify") | RunnableLambda(self._respond, name="respond"))
+        return (
+            RunnableLambda(self._prepare, name="prepare")
+            | RunnableLambda(self._retrieve, name="retrieve")
+            | RunnableLambda(self._verify, name="verify")
+            | RunnableLambda(self._respond, name="respond")
+        )
 
     @cached_property
     def llm(self):
@@ -119,8 +127,14 @@ class Engine:
         model = self.chat_model or make_chat_model(self.settings)
         return LLMWriter(model) if model is not None else None
 
-    def check(self, claim: str, as_of: object = None, date_from: object = None, date_to: object = None,
-              top_k: int | None = None) -> Reply:
+    def check(
+        self,
+        claim: str,
+        as_of: object = None,
+        date_from: object = None,
+        date_to: object = None,
+        top_k: int | None = None,
+    ) -> Reply:
         req = self._request(claim, as_of, date_from, date_to, top_k)
         reply = self._checked(req)
         if self.llm is None:
@@ -140,8 +154,17 @@ class Engine:
         subs = []
         for part in parts:
             try:
-                subs.append(self.chain.invoke(Request(clean_claim(part, self.settings.max_claim_chars), req.as_of,
-                                                      req.date_from, req.date_to, req.top_k)))
+                subs.append(
+                    self.chain.invoke(
+                        Request(
+                            clean_claim(part, self.settings.max_claim_chars),
+                            req.as_of,
+                            req.date_from,
+                            req.date_to,
+                            req.top_k,
+                        )
+                    )
+                )
             except InputError:
                 continue
         if len(subs) < 2:
@@ -154,10 +177,15 @@ class Engine:
                     cites.append(c)
         verdict = combine_verdicts([s.verdict or "NOT_ENOUGH_EVIDENCE" for s in subs])
         confidence = min(s.confidence for s in subs)
-        return reply.model_copy(update={
-            "verdict": verdict, "confidence": confidence, "citations": cites,
-            "answer": answer_text("claim", verdict, confidence, cites),
-            "subclaims": [{"claim": s.claim, "verdict": s.verdict, "confidence": s.confidence} for s in subs]})
+        return reply.model_copy(
+            update={
+                "verdict": verdict,
+                "confidence": confidence,
+                "citations": cites,
+                "answer": answer_text("claim", verdict, confidence, cites),
+                "subclaims": [{"claim": s.claim, "verdict": s.verdict, "confidence": s.confidence} for s in subs],
+            }
+        )
 
     def _llm_answer(self, reply: Reply) -> Iterator[str | Reply]:
         from bot.llm import write_answer
@@ -167,19 +195,29 @@ class Engine:
             return
         yield from write_answer(self.llm, reply)
 
-    def _request(self, claim: object, as_of: object, date_from: object, date_to: object,
-                 top_k: int | None) -> Request:
+    def _request(self, claim: object, as_of: object, date_from: object, date_to: object, top_k: int | None) -> Request:
         """Validate everything a user can type; every problem is an InputError with a message to show."""
-        req = Request(clean_claim(claim, self.settings.max_claim_chars), parse_date(as_of, "as_of"),
-                      parse_date(date_from, "date_from"), parse_date(date_to, "date_to"), top_k)
+        req = Request(
+            clean_claim(claim, self.settings.max_claim_chars),
+            parse_date(as_of, "as_of"),
+            parse_date(date_from, "date_from"),
+            parse_date(date_to, "date_to"),
+            top_k,
+        )
         if req.date_from and req.date_to and req.date_from > req.date_to:
             raise InputError("date_from is after date_to")
         if top_k is not None and not 1 <= int(top_k) <= 50:
             raise InputError("top_k: must be between 1 and 50")
         return req
 
-    def stream_check(self, claim: str, as_of: object = None, date_from: object = None, date_to: object = None,
-                     top_k: int | None = None) -> Iterator[str | Reply]:
+    def stream_check(
+        self,
+        claim: str,
+        as_of: object = None,
+        date_from: object = None,
+        date_to: object = None,
+        top_k: int | None = None,
+    ) -> Iterator[str | Reply]:
         """The same steps as ``check``, yielding a progress line before each (for the chat), then the Reply."""
         req = self._request(claim, as_of, date_from, date_to, top_k)
         yield "Searching the library…"
@@ -217,16 +255,29 @@ class Engine:
             notes.append(f"Only reports dated from {date_from.isoformat()} on can speak to a claim about that period.")
         if date_from and date_to and date_from > date_to:
             date_from = None
-        filters = {"as_of": as_of.isoformat() if as_of else None,
-                   "date_from": date_from.isoformat() if date_from else None,
-                   "date_to": date_to.isoformat() if date_to else None}
+        filters = {
+            "as_of": as_of.isoformat() if as_of else None,
+            "date_from": date_from.isoformat() if date_from else None,
+            "date_to": date_to.isoformat() if date_to else None,
+        }
         period = understood.window if kind == "claim" and not point_in_time else None
-        return {"req": req, "kind": kind, "filters": filters, "notes": notes, "period": period,
-                "query": Query(req.claim, to_int(date_from), to_int(date_to),
-                               prefer=_preferred_window(understood.window, as_of),
-                               top_k=req.top_k or self.settings.top_k, max_per_report=self.settings.max_per_report,
-                               candidates=self.settings.candidates),
-                "timings": {"prepare_ms": _ms(t0)}}
+        return {
+            "req": req,
+            "kind": kind,
+            "filters": filters,
+            "notes": notes,
+            "period": period,
+            "query": Query(
+                req.claim,
+                to_int(date_from),
+                to_int(date_to),
+                prefer=_preferred_window(understood.window, as_of),
+                top_k=req.top_k or self.settings.top_k,
+                max_per_report=self.settings.max_per_report,
+                candidates=self.settings.candidates,
+            ),
+            "timings": {"prepare_ms": _ms(t0)},
+        }
 
     def _retrieve(self, state: dict) -> dict:
         t0 = time.perf_counter()
@@ -244,8 +295,9 @@ class Engine:
         passages = []
         for h in hits:
             info = self.store.report_info(h.report_id)
-            passages.append((h.passage_id, h.report_id, h.start, texts[h.report_id][h.start:h.end],
-                             info.source if info else ""))
+            passages.append(
+                (h.passage_id, h.report_id, h.start, texts[h.report_id][h.start : h.end], info.source if info else "")
+            )
         state["texts"] = texts
         state["passages"] = {h.passage_id: (h.start, h.end) for h in hits}
         claim = state["req"].claim
@@ -269,17 +321,28 @@ class Engine:
         cites = []
         for cand, stance, s in citations_for(decision, related, kind):
             text = state["texts"].get(cand.report_id, "")
-            if text[cand.start:cand.end] != cand.text:  # never cite what is not verbatim in the report
+            if text[cand.start : cand.end] != cand.text:  # never cite what is not verbatim in the report
                 notes.append(f"dropped a citation of {cand.report_id} whose quote did not match the report text")
                 continue
             info = self.store.report_info(cand.report_id)
             p_start, p_end = state["passages"].get(cand.passage_id, (cand.start, cand.end))
-            cites.append(Citation(
-                report_id=cand.report_id, title=info.title if info else "", date=info.date if info else None,
-                url=info.url if info else "", source=info.source if info else "", quote=cand.text,
-                start=cand.start, end=cand.end, score=round(float(s), 4), stance=stance,
-                attribution=cand.attribution.speaker, context=text[min(p_start, cand.start):max(p_end, cand.end)],
-                mismatches=mismatches(cand.text, state["req"].claim) if kind == "claim" else []))
+            cites.append(
+                Citation(
+                    report_id=cand.report_id,
+                    title=info.title if info else "",
+                    date=info.date if info else None,
+                    url=info.url if info else "",
+                    source=info.source if info else "",
+                    quote=cand.text,
+                    start=cand.start,
+                    end=cand.end,
+                    score=round(float(s), 4),
+                    stance=stance,
+                    attribution=cand.attribution.speaker,
+                    context=text[min(p_start, cand.start) : max(p_end, cand.end)],
+                    mismatches=mismatches(cand.text, state["req"].claim) if kind == "claim" else [],
+                )
+            )
         verdict = decision.verdict if decision else None
         confidence = decision.confidence if decision else (cites[0].score if cites else 0.0)
         if kind == "claim" and not state["hits"]:
@@ -287,11 +350,21 @@ class Engine:
         timings = dict(state["timings"])
         timings["respond_ms"] = _ms(t0)
         timings["total_ms"] = round(sum(timings.values()), 2)
-        return Reply(claim=state["req"].claim, kind=kind, verdict=verdict, confidence=confidence,
-                     answer=answer_text(kind, verdict, confidence, cites), citations=cites,
-                     filters=state["filters"], notes=notes, timings=timings,
-                     model={"verifier": getattr(self.nli, "name", "?") if kind == "claim" else "",
-                            "embedding": self.settings.embedding_model})
+        return Reply(
+            claim=state["req"].claim,
+            kind=kind,
+            verdict=verdict,
+            confidence=confidence,
+            answer=answer_text(kind, verdict, confidence, cites),
+            citations=cites,
+            filters=state["filters"],
+            notes=notes,
+            timings=timings,
+            model={
+                "verifier": getattr(self.nli, "name", "?") if kind == "claim" else "",
+                "embedding": self.settings.embedding_model,
+            },
+        )
 
 
 def _preferred_window(window: tuple[date, date] | None, as_of: date | None) -> tuple[int, int]:

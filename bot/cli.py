@@ -69,9 +69,11 @@ def ingest(ctx: click.Context, targets: tuple[str, ...], quiet: bool, as_json: b
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=1))
     else:
-        click.echo(f"{len(result.added)} added, {len(result.updated)} updated, {len(result.unchanged)} unchanged, "
-                   f"{result.passages} passages ({result.passages_per_second:.1f}/s), "
-                   f"{len(result.errors)} problems")
+        click.echo(
+            f"{len(result.added)} added, {len(result.updated)} updated, {len(result.unchanged)} unchanged, "
+            f"{result.passages} passages ({result.passages_per_second:.1f}/s), "
+            f"{len(result.errors)} problems"
+        )
         for issue in result.errors:
             click.echo(f"  problem: {issue.where}: {issue.message}", err=True)
     engine.store.close()
@@ -87,8 +89,15 @@ def ingest(ctx: click.Context, targets: tuple[str, ...], quiet: bool, as_json: b
 @click.option("--top-k", type=int, help="passages to weigh (1-50)")
 @click.option("--json", "as_json", is_flag=True, help="print the same JSON object as POST /api/verify")
 @click.pass_context
-def ask(ctx: click.Context, claim: str, as_of: str | None, date_from: str | None, date_to: str | None,
-        top_k: int | None, as_json: bool) -> None:
+def ask(
+    ctx: click.Context,
+    claim: str,
+    as_of: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    top_k: int | None,
+    as_json: bool,
+) -> None:
     """Check CLAIM (or answer a question) against the library."""
     from bot.chain import InputError
 
@@ -100,8 +109,11 @@ def ask(ctx: click.Context, claim: str, as_of: str | None, date_from: str | None
     if as_json:
         click.echo(reply.model_dump_json(indent=1))
         return
-    click.echo(f"{reply.verdict or 'ANSWER'}  (confidence {reply.confidence:.2f})" if reply.kind == "claim"
-               else "ANSWER (question)")
+    click.echo(
+        f"{reply.verdict or 'ANSWER'}  (confidence {reply.confidence:.2f})"
+        if reply.kind == "claim"
+        else "ANSWER (question)"
+    )
     click.echo()
     for i, c in enumerate(reply.citations, 1):
         click.echo(f"[{i}] {c.stance.upper()}  {c.date or 'undated'}  {c.title}")
@@ -169,13 +181,25 @@ def nli(ctx: click.Context, premise: str, claim: str, as_json: bool, combined: b
 @click.option("--scifact", is_flag=True, help="CLAIMS is a SciFact folder (eval_dev_unified.jsonl + corpus.jsonl)")
 @click.option("--use-as-of", is_flag=True, help="pass each claim's as_of as a filter (a second, easier run)")
 @click.option("--limit", type=int, help="first N claims only")
-@click.option("--fit-thresholds", is_flag=True,
-              help="grid-search the verdict thresholds on these claims; report 2-fold cross-validated accuracy")
+@click.option(
+    "--fit-thresholds",
+    is_flag=True,
+    help="grid-search the verdict thresholds on these claims; report 2-fold cross-validated accuracy",
+)
 @click.option("--out", type=click.Path(path_type=Path), help="folder for per-claim JSONL, metrics and PNGs")
 @click.option("--json", "as_json", is_flag=True, help="print the metrics as one JSON object")
 @click.pass_context
-def eval_cmd(ctx: click.Context, claims: Path, corpus: tuple[str, ...], scifact: bool, use_as_of: bool,
-             limit: int | None, fit_thresholds: bool, out: Path | None, as_json: bool) -> None:
+def eval_cmd(
+    ctx: click.Context,
+    claims: Path,
+    corpus: tuple[str, ...],
+    scifact: bool,
+    use_as_of: bool,
+    limit: int | None,
+    fit_thresholds: bool,
+    out: Path | None,
+    as_json: bool,
+) -> None:
     """Run labelled claims through the chain and report accuracy, macro-F1, evidence recall and more."""
     from bot import evaluate
     from bot.service import ingest as run_ingest
@@ -192,12 +216,14 @@ def eval_cmd(ctx: click.Context, claims: Path, corpus: tuple[str, ...], scifact:
         if res.errors:
             click.echo(f"{len(res.errors)} ingest problems, first: {res.errors[0].message}", err=True)
     gold = gold[:limit] if limit else gold
-    results = list(evaluate.run_claims(engine, gold, use_as_of=use_as_of, progress=not as_json,
-                                       keep_trace=fit_thresholds))
+    results = list(
+        evaluate.run_claims(engine, gold, use_as_of=use_as_of, progress=not as_json, keep_trace=fit_thresholds)
+    )
     metrics, rows = evaluate.summarise(engine, results)
     if fit_thresholds:
         metrics["threshold_fit"] = evaluate.cross_validated_fit(
-            [(r.gold.claim, r.gold.label, r.trace["candidates"]) for r in results], engine.thresholds)
+            [(r.gold.claim, r.gold.label, r.trace["candidates"]) for r in results], engine.thresholds
+        )
     if out:
         out.mkdir(parents=True, exist_ok=True)
         with open(out / "claims.jsonl", "w", encoding="utf-8") as fh:
@@ -208,8 +234,16 @@ def eval_cmd(ctx: click.Context, claims: Path, corpus: tuple[str, ...], scifact:
     if as_json:
         click.echo(json.dumps(metrics))
     else:
-        for key in ("n", "accuracy", "macro_f1", "evidence_recall", "citation_precision", "fabricated",
-                    "abstention_rate", "conflicting"):
+        for key in (
+            "n",
+            "accuracy",
+            "macro_f1",
+            "evidence_recall",
+            "citation_precision",
+            "fabricated",
+            "abstention_rate",
+            "conflicting",
+        ):
             click.echo(f"{key:20} {metrics[key]}")
         click.echo("confusion (rows gold, columns predicted: SUPPORTS REFUTES NOT_ENOUGH_INFO)")
         for g, row in metrics["confusion"].items():
@@ -217,16 +251,29 @@ def eval_cmd(ctx: click.Context, claims: Path, corpus: tuple[str, ...], scifact:
 
 
 @main.command()
-@click.option("--data", "data_dir", type=click.Path(exists=True, path_type=Path), default=Path("../shared/data"),
-              show_default=True, help="the shared data folder (isw-2022/, scifact/)")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(exists=True, path_type=Path),
+    default=Path("../shared/data"),
+    show_default=True,
+    help="the shared data folder (isw-2022/, scifact/)",
+)
 @click.option("--isw", "isw_dir", type=click.Path(path_type=Path), help="index folder for the ISW library + seeds")
 @click.option("--scifact", "scifact_dir", type=click.Path(path_type=Path), help="index folder for SciFact")
 @click.option("--out", type=click.Path(path_type=Path), help="write the fitted combiner here (JSON)")
 @click.option("--report", type=click.Path(path_type=Path), help="write the measurements here (JSON)")
 @click.option("--folds", default=5, show_default=True)
 @click.pass_context
-def calibrate(ctx: click.Context, data_dir: Path, isw_dir: Path | None, scifact_dir: Path | None, out: Path | None,
-              report: Path | None, folds: int) -> None:
+def calibrate(
+    ctx: click.Context,
+    data_dir: Path,
+    isw_dir: Path | None,
+    scifact_dir: Path | None,
+    out: Path | None,
+    report: Path | None,
+    folds: int,
+) -> None:
     """Fit the verdict combiner on dev claims (ISW, SciFact) and report cross-fitted accuracy against the bare model.
 
     An empty index folder is filled first (ISW: seeds + reports.jsonl; SciFact: its 5,183 abstracts).
@@ -249,8 +296,10 @@ def calibrate(ctx: click.Context, data_dir: Path, isw_dir: Path | None, scifact_
         settings = base.model_copy(update={"data_dir": folder, "combiner": "off"})
         engine = _open(ctx, seed=False, settings=settings)
         if name == "isw":
-            claims, corpus = evaluate.read_claims(data_dir / "isw-2022" / "claims_dev.jsonl"), [
-                str(seeds_dir(settings)), str(data_dir / "isw-2022" / "reports.jsonl")]
+            claims, corpus = (
+                evaluate.read_claims(data_dir / "isw-2022" / "claims_dev.jsonl"),
+                [str(seeds_dir(settings)), str(data_dir / "isw-2022" / "reports.jsonl")],
+            )
         else:
             claims = evaluate.scifact_claims(data_dir / "scifact")
             corpus = [str(evaluate.scifact_corpus_jsonl(data_dir / "scifact", folder / "scifact_corpus.jsonl"))]
@@ -261,8 +310,11 @@ def calibrate(ctx: click.Context, data_dir: Path, isw_dir: Path | None, scifact_
     results = cal.evaluate(traced, Thresholds.load(), folds=folds)
     model = cal.fit_traced(traced)
     verifier_dir = MODEL_DIR if base.verifier in ("", "shipped") else Path(base.verifier)
-    model.meta = (model.meta or {}) | {"verifier": base.verifier,
-                                       "verifier_sha256": model_fingerprint(verifier_dir), "measured": results}
+    model.meta = (model.meta or {}) | {
+        "verifier": base.verifier,
+        "verifier_sha256": model_fingerprint(verifier_dir),
+        "measured": results,
+    }
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         model.save(out)
@@ -277,10 +329,20 @@ def calibrate(ctx: click.Context, data_dir: Path, isw_dir: Path | None, scifact_
 
 
 @main.command(name="train-verifier")
-@click.option("--data", "data_dir", type=click.Path(exists=True, path_type=Path), default=Path("../shared/data"),
-              show_default=True, help="the shared data folder (nli/, scifact/, isw-2022/)")
-@click.option("--library", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="reports to make synthetic pairs from (default: the ISW reports in --data)")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(exists=True, path_type=Path),
+    default=Path("../shared/data"),
+    show_default=True,
+    help="the shared data folder (nli/, scifact/, isw-2022/)",
+)
+@click.option(
+    "--library",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="reports to make synthetic pairs from (default: the ISW reports in --data)",
+)
 @click.option("--work", type=click.Path(path_type=Path), default=Path("runs/verifier"), show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), help="where to export the ONNX model (default: --work/model)")
 @click.option("--epochs", default=4.0, show_default=True)
@@ -291,23 +353,64 @@ def calibrate(ctx: click.Context, data_dir: Path, isw_dir: Path | None, scifact_
 @click.option("--limit", type=int, default=0, help="train on the first N pairs only (smoke test)")
 @click.option("--eval-limit", type=int, default=0)
 @click.option("--time-budget", type=float, default=0, help="seconds; shrink the schedule to fit")
-@click.option("--bf16", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
-              help="bf16 autocast on the CPU (auto: where it has bf16 matrix units, AMX or AVX512-BF16)")
-@click.option("--layer-decay", type=click.FloatRange(0, 1, min_open=True), default=1.0, show_default=True,
-              help="layer-wise learning-rate decay: each layer below the top learns this times slower (1 = off)")
-@click.option("--checkpoint-every", type=click.IntRange(min=0), default=0,
-              help="also save the weights every N steps (0 = off)")
-@click.option("--context-share", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="share of synthetic paraphrases that add who said it and when ('X said in June 2022 that ...')")
-@click.option("--warmup-share", type=click.FloatRange(0, 1, max_open=True), default=0.06, show_default=True,
-              help="share of the steps spent warming the learning rate up, then a linear decay to zero")
-@click.option("--seed", default=13, show_default=True,
-              help="training seed: the head's initial weights, the batch order and which synthetic pairs are kept "
-                   "(the training set itself is built with the recipe's fixed seed)")
-def train_verifier(data_dir: Path, library: tuple[Path, ...], work: Path, out: Path | None, epochs: float,
-                   batch: int, lr: float, synth_fraction: float, synth_weight: float, limit: int, eval_limit: int,
-                   time_budget: float, bf16: str, layer_decay: float, checkpoint_every: int,
-                   context_share: float, warmup_share: float, seed: int) -> None:
+@click.option(
+    "--bf16",
+    type=click.Choice(["auto", "on", "off"]),
+    default="auto",
+    show_default=True,
+    help="bf16 autocast on the CPU (auto: where it has bf16 matrix units, AMX or AVX512-BF16)",
+)
+@click.option(
+    "--layer-decay",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="layer-wise learning-rate decay: each layer below the top learns this times slower (1 = off)",
+)
+@click.option(
+    "--checkpoint-every", type=click.IntRange(min=0), default=0, help="also save the weights every N steps (0 = off)"
+)
+@click.option(
+    "--context-share",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="share of synthetic paraphrases that add who said it and when ('X said in June 2022 that ...')",
+)
+@click.option(
+    "--warmup-share",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=0.06,
+    show_default=True,
+    help="share of the steps spent warming the learning rate up, then a linear decay to zero",
+)
+@click.option(
+    "--seed",
+    default=13,
+    show_default=True,
+    help="training seed: the head's initial weights, the batch order and which synthetic pairs are kept "
+    "(the training set itself is built with the recipe's fixed seed)",
+)
+def train_verifier(
+    data_dir: Path,
+    library: tuple[Path, ...],
+    work: Path,
+    out: Path | None,
+    epochs: float,
+    batch: int,
+    lr: float,
+    synth_fraction: float,
+    synth_weight: float,
+    limit: int,
+    eval_limit: int,
+    time_budget: float,
+    bf16: str,
+    layer_decay: float,
+    checkpoint_every: int,
+    context_share: float,
+    warmup_share: float,
+    seed: int,
+) -> None:
     """Rebuild the verifier: recipe -> training (progress and ETA) -> held-out scores -> int8 ONNX export."""
     from bot.verifier import recipe, train
     from bot.verifier.export import export
@@ -317,13 +420,44 @@ def train_verifier(data_dir: Path, library: tuple[Path, ...], work: Path, out: P
     click.echo("building the training set ...", err=True)
     counts = recipe.build(data_dir, libs, work / "data", context_share=context_share)
     click.echo(f"{counts['train']} training pairs", err=True)
-    args = train.parser().parse_args([
-        "--data", str(work / "data"), "--base", resolve_model_path(""), "--out", str(work / "trained"),
-        "--epochs", str(epochs), "--batch", str(batch), "--lr", str(lr), "--limit", str(limit),
-        "--eval-limit", str(eval_limit), "--synth-fraction", str(synth_fraction),
-        "--synth-weight", str(synth_weight), "--time-budget", str(time_budget), "--bf16", bf16, "--log-every", "20",
-        "--layer-decay", str(layer_decay), "--checkpoint-every", str(checkpoint_every), "--seed", str(seed),
-        "--warmup-share", str(warmup_share)])
+    args = train.parser().parse_args(
+        [
+            "--data",
+            str(work / "data"),
+            "--base",
+            resolve_model_path(""),
+            "--out",
+            str(work / "trained"),
+            "--epochs",
+            str(epochs),
+            "--batch",
+            str(batch),
+            "--lr",
+            str(lr),
+            "--limit",
+            str(limit),
+            "--eval-limit",
+            str(eval_limit),
+            "--synth-fraction",
+            str(synth_fraction),
+            "--synth-weight",
+            str(synth_weight),
+            "--time-budget",
+            str(time_budget),
+            "--bf16",
+            bf16,
+            "--log-every",
+            "20",
+            "--layer-decay",
+            str(layer_decay),
+            "--checkpoint-every",
+            str(checkpoint_every),
+            "--seed",
+            str(seed),
+            "--warmup-share",
+            str(warmup_share),
+        ]
+    )
     result = train.train(args)
     target = export(work / "trained", out or work / "model")
     click.echo(json.dumps(result["scores"], indent=1))

@@ -12,15 +12,37 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
-                                      "september", "october", "november", "december"], 1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
 _M = "(" + "|".join(MONTHS) + r")"
-_AS_OF = re.compile(rf"\bas of\s+(?:{_M}\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+{_M}\s+(\d{{4}})"
-                    r"|(\d{4})-(\d\d)-(\d\d))",
-                    re.I)
-_FULL = [re.compile(rf"\b{_M}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),   # March 9, 2022
-         re.compile(rf"\b(\d{{1,2}})\s+{_M}\s+(\d{{4}})\b", re.I),                   # 9 March 2022
-         re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")]                                     # 2022-03-09
+_AS_OF = re.compile(
+    rf"\bas of\s+(?:{_M}\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+{_M}\s+(\d{{4}})"
+    r"|(\d{4})-(\d\d)-(\d\d))",
+    re.I,
+)
+_FULL = [
+    re.compile(rf"\b{_M}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),  # March 9, 2022
+    re.compile(rf"\b(\d{{1,2}})\s+{_M}\s+(\d{{4}})\b", re.I),  # 9 March 2022
+    re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b"),
+]  # 2022-03-09
 _MONTH_YEAR = re.compile(rf"\b{_M},?\s+(\d{{4}})\b", re.I)
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 # Reports written up to this long after a period still describe it (daily reports cover the last days' events).
@@ -57,9 +79,13 @@ def parse_claim_dates(text: str) -> ClaimDates:
     for i, pattern in enumerate(_FULL):
         for fm in pattern.finditer(text):
             g = fm.groups()
-            d = (_safe(int(g[2]), MONTHS[g[0].lower()], int(g[1])) if i == 0 else
-                 _safe(int(g[2]), MONTHS[g[1].lower()], int(g[0])) if i == 1 else
-                 _safe(int(g[0]), int(g[1]), int(g[2])))
+            d = (
+                _safe(int(g[2]), MONTHS[g[0].lower()], int(g[1]))
+                if i == 0
+                else _safe(int(g[2]), MONTHS[g[1].lower()], int(g[0]))
+                if i == 1
+                else _safe(int(g[0]), int(g[1]), int(g[2]))
+            )
             if d:
                 starts.append((d, d))
     if not starts:

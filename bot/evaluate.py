@@ -19,8 +19,12 @@ from bot.chain import Engine
 from bot.verify import CONFLICTING, NOT_ENOUGH, REFUTED, SUPPORTED, Thresholds, decide
 
 GOLD_LABELS = ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")
-VERDICT_TO_LABEL = {SUPPORTED: "SUPPORTS", REFUTED: "REFUTES", NOT_ENOUGH: "NOT_ENOUGH_INFO",
-                    CONFLICTING: "NOT_ENOUGH_INFO"}
+VERDICT_TO_LABEL = {
+    SUPPORTED: "SUPPORTS",
+    REFUTED: "REFUTES",
+    NOT_ENOUGH: "NOT_ENOUGH_INFO",
+    CONFLICTING: "NOT_ENOUGH_INFO",
+}
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,11 @@ def scifact_claims(folder: Path) -> list[GoldClaim]:
     with open(folder / "eval_dev_unified.jsonl", encoding="utf-8") as fh:
         for line in fh:
             c = json.loads(line)
-            ev = [{"date": None, "quote": s, "doc_id": e["doc_id"]} for e in c.get("gold_evidence", [])
-                  for s in e.get("sentences", [])]
+            ev = [
+                {"date": None, "quote": s, "doc_id": e["doc_id"]}
+                for e in c.get("gold_evidence", [])
+                for s in e.get("sentences", [])
+            ]
             out.append(GoldClaim(str(c["id"]), c["claim"], c["label"], ev))
     return out
 
@@ -61,8 +68,17 @@ def scifact_corpus_jsonl(folder: Path, out: Path) -> Path:
     with open(folder / "corpus.jsonl", encoding="utf-8") as src, open(out, "w", encoding="utf-8") as dst:
         for line in src:
             d = json.loads(line)
-            dst.write(json.dumps({"id": f"scifact-{d['doc_id']}", "title": d["title"], "text": " ".join(d["abstract"]),
-                                  "source": "SciFact"}) + "\n")
+            dst.write(
+                json.dumps(
+                    {
+                        "id": f"scifact-{d['doc_id']}",
+                        "title": d["title"],
+                        "text": " ".join(d["abstract"]),
+                        "source": "SciFact",
+                    }
+                )
+                + "\n"
+            )
     return out
 
 
@@ -79,8 +95,12 @@ def per_class(gold: list[str], pred: list[str]) -> dict[str, dict[str, float]]:
         fn = sum(1 for a, b in zip(gold, pred) if a == c and b != c)
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / (tp + fn) if tp + fn else 0.0
-        out[c] = {"precision": round(p, 4), "recall": round(r, 4),
-                  "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0, "support": tp + fn}
+        out[c] = {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            "support": tp + fn,
+        }
     return out
 
 
@@ -117,8 +137,13 @@ class ClaimResult:
     trace: dict | None = None
 
 
-def run_claims(engine: Engine, claims: Iterable[GoldClaim], use_as_of: bool = False, progress: bool = False,
-               keep_trace: bool = False) -> Iterator[ClaimResult]:
+def run_claims(
+    engine: Engine,
+    claims: Iterable[GoldClaim],
+    use_as_of: bool = False,
+    progress: bool = False,
+    keep_trace: bool = False,
+) -> Iterator[ClaimResult]:
     items = list(claims)
     bar = None
     if progress:
@@ -150,7 +175,7 @@ def summarise(engine: Engine, results: list[ClaimResult]) -> tuple[dict, list[di
         gold_flags = []
         for c in r.reply["citations"]:
             text = texts.setdefault(c["report_id"], engine.store.report_text(c["report_id"]))
-            if text[c["start"]:c["end"]] != c["quote"]:
+            if text[c["start"] : c["end"]] != c["quote"]:
                 fabricated += 1
             gold_flags.append(citation_is_gold(c, r.gold, text) if r.gold.evidence else False)
         if r.gold.label in ("SUPPORTS", "REFUTES") and r.gold.evidence:
@@ -158,18 +183,34 @@ def summarise(engine: Engine, results: list[ClaimResult]) -> tuple[dict, list[di
             recall_hits += any(gold_flags[:3])
             cite_n += len(gold_flags)
             cite_gold += sum(gold_flags)
-        rows.append({"id": r.gold.id, "claim": r.gold.claim, "gold": r.gold.label, "pred": p,
-                     "verdict": r.reply["verdict"], "confidence": r.reply["confidence"], "as_of": r.gold.as_of,
-                     "evidence_hit": any(gold_flags[:3]), "citations": [
-                         {k: c[k] for k in ("report_id", "date", "stance", "score", "quote")} for c in
-                         r.reply["citations"]], "filters": r.reply["filters"], "timings": r.reply["timings"]})
+        rows.append(
+            {
+                "id": r.gold.id,
+                "claim": r.gold.claim,
+                "gold": r.gold.label,
+                "pred": p,
+                "verdict": r.reply["verdict"],
+                "confidence": r.reply["confidence"],
+                "as_of": r.gold.as_of,
+                "evidence_hit": any(gold_flags[:3]),
+                "citations": [
+                    {k: c[k] for k in ("report_id", "date", "stance", "score", "quote")} for c in r.reply["citations"]
+                ],
+                "filters": r.reply["filters"],
+                "timings": r.reply["timings"],
+            }
+        )
     verdicts = Counter(r.reply["verdict"] for r in results)
     metrics = {
-        "n": len(results), "accuracy": accuracy(gold, pred), "macro_f1": macro_f1(gold, pred),
+        "n": len(results),
+        "accuracy": accuracy(gold, pred),
+        "macro_f1": macro_f1(gold, pred),
         "evidence_recall": round(recall_hits / recall_n, 4) if recall_n else None,
         "citation_precision": round(cite_gold / cite_n, 4) if cite_n else None,
-        "fabricated": fabricated, "abstention_rate": round(verdicts.get(NOT_ENOUGH, 0) / max(1, len(results)), 4),
-        "conflicting": verdicts.get(CONFLICTING, 0), "per_class": per_class(gold, pred),
+        "fabricated": fabricated,
+        "abstention_rate": round(verdicts.get(NOT_ENOUGH, 0) / max(1, len(results)), 4),
+        "conflicting": verdicts.get(CONFLICTING, 0),
+        "per_class": per_class(gold, pred),
         "confusion": confusion(gold, pred),
     }
     return metrics, rows
@@ -180,14 +221,19 @@ def fit_thresholds(claim_traces: list[tuple[str, str, list]], base: Thresholds) 
 
     Fitting on a set and reporting on the same set overstates accuracy: callers report a cross-validated figure.
     """
-    grid = {"entail": [0.4, 0.5, 0.6, 0.7, 0.8], "contradict": [0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
-            "min_overlap": [0.2, 0.3, 0.4, 0.5], "min_overlap_refute": [0.3, 0.4, 0.5, 0.6],
-            "third_party_discount": [0.5, 1.0]}
+    grid = {
+        "entail": [0.4, 0.5, 0.6, 0.7, 0.8],
+        "contradict": [0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+        "min_overlap": [0.2, 0.3, 0.4, 0.5],
+        "min_overlap_refute": [0.3, 0.4, 0.5, 0.6],
+        "third_party_discount": [0.5, 1.0],
+    }
     best, best_acc = base, -1.0
     for values in itertools.product(*grid.values()):
         th = replace(base, **dict(zip(grid.keys(), values)))
-        acc = sum(VERDICT_TO_LABEL[decide(claim, cands, th).verdict] == label
-                  for claim, label, cands in claim_traces) / max(1, len(claim_traces))
+        acc = sum(
+            VERDICT_TO_LABEL[decide(claim, cands, th).verdict] == label for claim, label, cands in claim_traces
+        ) / max(1, len(claim_traces))
         if acc > best_acc + 1e-9:
             best, best_acc = th, acc
     return best, round(best_acc, 4)
@@ -204,11 +250,15 @@ def cross_validated_fit(claim_traces: list[tuple[str, str, list]], base: Thresho
     for k in range(2):
         fitted, _ = fit_thresholds([claim_traces[i] for i in folds[1 - k]], base)
         test = [claim_traces[i] for i in folds[k]]
-        held_out.append(sum(VERDICT_TO_LABEL[decide(c, cs, fitted).verdict] == lab for c, lab, cs in test)
-                        / max(1, len(test)))
+        held_out.append(
+            sum(VERDICT_TO_LABEL[decide(c, cs, fitted).verdict] == lab for c, lab, cs in test) / max(1, len(test))
+        )
     best, fit_acc = fit_thresholds(claim_traces, base)
-    return {"thresholds": best.__dict__, "accuracy_on_fitted_claims": fit_acc,
-            "accuracy_2fold_cv": round(sum(held_out) / 2, 4)}
+    return {
+        "thresholds": best.__dict__,
+        "accuracy_on_fitted_claims": fit_acc,
+        "accuracy_2fold_cv": round(sum(held_out) / 2, 4),
+    }
 
 
 def plots(rows: list[dict], metrics: dict, out: Path) -> list[Path]:

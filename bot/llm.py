@@ -30,9 +30,15 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
         return None
     from langchain_openai import ChatOpenAI
 
-    return ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model or "default",
-                      api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed",
-                      timeout=settings.llm_timeout, max_retries=0, temperature=0, max_tokens=settings.llm_max_tokens)
+    return ChatOpenAI(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model or "default",
+        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed",
+        timeout=settings.llm_timeout,
+        max_retries=0,
+        temperature=0,
+        max_tokens=settings.llm_max_tokens,
+    )
 
 
 class Token(str):
@@ -49,8 +55,10 @@ class Checked:
 
 
 def evidence_block(citations: list[Citation]) -> str:
-    rows = [{"n": i, "speaker": c.attribution, "date": c.date, "source": c.source, "stance": c.stance,
-             "text": c.quote} for i, c in enumerate(citations, 1)]
+    rows = [
+        {"n": i, "speaker": c.attribution, "date": c.date, "source": c.source, "stance": c.stance, "text": c.quote}
+        for i, c in enumerate(citations, 1)
+    ]
     return "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
 
 
@@ -110,8 +118,9 @@ class LLMWriter:
 
     def answer_stream(self, reply: Reply) -> Iterator[str]:
         """Tokens as the model writes them (raises on failure; the caller falls back)."""
-        prompt = load_prompt("answer").format(verdict=reply.verdict or "question", claim=reply.claim,
-                                              evidence=evidence_block(reply.citations))
+        prompt = load_prompt("answer").format(
+            verdict=reply.verdict or "question", claim=reply.claim, evidence=evidence_block(reply.citations)
+        )
         for chunk in self.model.stream(prompt):
             if isinstance(chunk.content, str) and chunk.content:
                 yield chunk.content
@@ -136,13 +145,22 @@ def write_answer(writer: LLMWriter, reply: Reply) -> Iterator[str | Reply]:
             parts.append(token)
             yield Token(token)
     except Exception as exc:  # unreachable, slow, erroring: the extractive answer stands
-        yield reply.model_copy(update={"notes": [*reply.notes, f"LLM unavailable ({type(exc).__name__}); "
-                                                                "showing the extractive answer"]})
+        yield reply.model_copy(
+            update={"notes": [*reply.notes, f"LLM unavailable ({type(exc).__name__}); showing the extractive answer"]}
+        )
         return
     checked = validate_answer("".join(parts), reply.citations)
     if checked.ok:
-        yield reply.model_copy(update={"answer": checked.text, "answer_source": "llm",
-                                       "notes": [*reply.notes, *checked.notes]})
+        yield reply.model_copy(
+            update={"answer": checked.text, "answer_source": "llm", "notes": [*reply.notes, *checked.notes]}
+        )
     else:
-        yield reply.model_copy(update={"notes": [*reply.notes, *checked.notes,
-                                                 "the LLM's answer failed validation; showing the extractive answer"]})
+        yield reply.model_copy(
+            update={
+                "notes": [
+                    *reply.notes,
+                    *checked.notes,
+                    "the LLM's answer failed validation; showing the extractive answer",
+                ]
+            }
+        )

@@ -9,8 +9,12 @@ from html import escape
 
 from bot.answer import Citation, Reply
 
-BADGE = {"SUPPORTED": ("#1a7f37", "SUPPORTED"), "REFUTED": ("#cf222e", "REFUTED"),
-         "CONFLICTING": ("#9a6700", "CONFLICTING"), "NOT_ENOUGH_EVIDENCE": ("#57606a", "NOT ENOUGH EVIDENCE")}
+BADGE = {
+    "SUPPORTED": ("#1a7f37", "SUPPORTED"),
+    "REFUTED": ("#cf222e", "REFUTED"),
+    "CONFLICTING": ("#9a6700", "CONFLICTING"),
+    "NOT_ENOUGH_EVIDENCE": ("#57606a", "NOT ENOUGH EVIDENCE"),
+}
 STANCE_COLOUR = {"supports": "#1a7f37", "contradicts": "#cf222e", "related": "#57606a"}
 
 
@@ -22,8 +26,10 @@ def badge(reply: Reply) -> str:
     if reply.kind == "question":
         return '<span class="cc-badge" data-verdict="ANSWER" style="background:#0969da">ANSWER</span>'
     colour, label = BADGE.get(reply.verdict or "", ("#57606a", reply.verdict or "?"))
-    return (f'<span class="cc-badge" data-verdict="{escape(reply.verdict or "")}" style="background:{colour}">'
-            f"{escape(label)}</span> <span class=\"cc-conf\">confidence {reply.confidence:.2f}</span>")
+    return (
+        f'<span class="cc-badge" data-verdict="{escape(reply.verdict or "")}" style="background:{colour}">'
+        f'{escape(label)}</span> <span class="cc-conf">confidence {reply.confidence:.2f}</span>'
+    )
 
 
 def citation_html(i: int, c: Citation) -> str:
@@ -34,15 +40,18 @@ def citation_html(i: int, c: Citation) -> str:
     before, after = "", ""
     if c.context and c.quote in c.context:
         k = c.context.index(c.quote)
-        before, after = c.context[:k][-240:], c.context[k + len(c.quote):][:240]
+        before, after = c.context[:k][-240:], c.context[k + len(c.quote) :][:240]
     colour = STANCE_COLOUR.get(c.stance, "#57606a")
-    differences = (f'<div class="cc-diff">differs from the claim: {escape("; ".join(c.mismatches))}</div>'
-                   if c.mismatches else "")
-    return (f'<div class="cc-cite" data-date="{escape(c.date or "")}" data-stance="{escape(c.stance)}">'
-            f'<div><b>[{i}]</b> <span style="color:{colour};font-weight:600">{escape(c.stance)}</span> · '
-            f'<span class="cc-date">{escape(c.date or "undated")}</span> · {link} · {escape(c.source)}</div>'
-            f'<div class="cc-quote">…{escape(before)}<mark>{escape(c.quote)}</mark>{escape(after)}…</div>'
-            f'<div class="cc-who">said by: {escape(c.attribution)}</div>{differences}</div>')
+    differences = (
+        f'<div class="cc-diff">differs from the claim: {escape("; ".join(c.mismatches))}</div>' if c.mismatches else ""
+    )
+    return (
+        f'<div class="cc-cite" data-date="{escape(c.date or "")}" data-stance="{escape(c.stance)}">'
+        f'<div><b>[{i}]</b> <span style="color:{colour};font-weight:600">{escape(c.stance)}</span> · '
+        f'<span class="cc-date">{escape(c.date or "undated")}</span> · {link} · {escape(c.source)}</div>'
+        f'<div class="cc-quote">…{escape(before)}<mark>{escape(c.quote)}</mark>{escape(after)}…</div>'
+        f'<div class="cc-who">said by: {escape(c.attribution)}</div>{differences}</div>'
+    )
 
 
 def timeline_svg(cites: list[Citation]) -> str:
@@ -57,23 +66,31 @@ def timeline_svg(cites: list[Citation]) -> str:
     for d, stance in marks:
         x = 20 + (w - 40) * (d - lo).days / span
         y, colour = (12, "#1a7f37") if stance == "supports" else (42, "#cf222e")
-        ticks.append(f'<circle cx="{x:.1f}" cy="{y}" r="6" fill="{colour}"><title>{d.isoformat()} {stance}</title>'
-                     f"</circle>")
-    return (f'<svg class="cc-timeline" width="{w}" height="70" role="img" aria-label="evidence timeline">'
-            f'<line x1="20" y1="27" x2="{w - 20}" y2="27" stroke="#8c959f"/>' + "".join(ticks) +
-            f'<text x="20" y="66" font-size="11">{lo.isoformat()}</text>'
-            f'<text x="{w - 90}" y="66" font-size="11">{hi.isoformat()}</text></svg>')
+        ticks.append(
+            f'<circle cx="{x:.1f}" cy="{y}" r="6" fill="{colour}"><title>{d.isoformat()} {stance}</title></circle>'
+        )
+    return (
+        f'<svg class="cc-timeline" width="{w}" height="70" role="img" aria-label="evidence timeline">'
+        f'<line x1="20" y1="27" x2="{w - 20}" y2="27" stroke="#8c959f"/>'
+        + "".join(ticks)
+        + f'<text x="20" y="66" font-size="11">{lo.isoformat()}</text>'
+        f'<text x="{w - 90}" y="66" font-size="11">{hi.isoformat()}</text></svg>'
+    )
 
 
 def sources_html(reply: Reply) -> str:
     parts = [f'<div class="cc-reply">{badge(reply)}', f'<p class="cc-claim">{escape(reply.claim)}</p>']
     if reply.subclaims:
-        parts.append("<div class=\"cc-subclaims\"><b>Checked as separate claims</b><ul>" + "".join(
-            f"<li>{escape(s['claim'])}: <b>{escape(str(s['verdict']))}</b></li>" for s in reply.subclaims)
-            + "</ul></div>")
+        parts.append(
+            '<div class="cc-subclaims"><b>Checked as separate claims</b><ul>'
+            + "".join(f"<li>{escape(s['claim'])}: <b>{escape(str(s['verdict']))}</b></li>" for s in reply.subclaims)
+            + "</ul></div>"
+        )
     if reply.answer_source == "llm":
-        parts.append("<p class=\"cc-note\">Answer written by the configured LLM from the cited passages and checked "
-                     "against them.</p>")
+        parts.append(
+            '<p class="cc-note">Answer written by the configured LLM from the cited passages and checked '
+            "against them.</p>"
+        )
     timeline = timeline_svg(reply.citations)
     if timeline:
         parts.append("<div><b>Evidence over time</b></div>" + timeline)

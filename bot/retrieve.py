@@ -75,8 +75,18 @@ def retrieve(store: Store, query: Query, vector) -> list[Hit]:
             continue
         if query.prefer[0] and query.prefer[0] <= info.date_int <= query.prefer[1]:
             score *= 1.15
-        hits.append(Hit(pid, info.report_id, info.start, info.end, info.date_int, score,
-                        dense_score.get(pid, 0.0), keyword_score.get(pid, 0.0)))
+        hits.append(
+            Hit(
+                pid,
+                info.report_id,
+                info.start,
+                info.end,
+                info.date_int,
+                score,
+                dense_score.get(pid, 0.0),
+                keyword_score.get(pid, 0.0),
+            )
+        )
     hits.sort(key=lambda h: -h.score)
     per_report: dict[str, int] = {}
     out = []

@@ -34,5 +34,6 @@ def open_engine(settings: Settings, seed: bool = True, progress: bool = False) -
 
 
 def ingest(engine: Engine, targets: list[str], progress: bool = False) -> IngestResult:
-    return ingest_targets(engine.store, targets, engine.embedder.encode, load_options(engine.settings),
-                          progress=progress)
+    return ingest_targets(
+        engine.store, targets, engine.embedder.encode, load_options(engine.settings), progress=progress
+    )

@@ -22,14 +22,22 @@ class Settings(BaseSettings):
     chroma_url: str = Field("", description="a Chroma server (http://host:8000); empty = embedded in data_dir")
     embedding_model: str = Field("all-MiniLM-L6-v2", description="sentence-transformers name or path")
     verifier: str = Field("shipped", description="'shipped', a folder with verifier.onnx, or a HF NLI model")
-    combiner: str = Field("shipped", description="'shipped' (model/combiner.json, over the shipped verifier only), "
-                          "'off', or the path of a combiner JSON fitted by `claimcheck calibrate`")
+    combiner: str = Field(
+        "shipped",
+        description="'shipped' (model/combiner.json, over the shipped verifier only), "
+        "'off', or the path of a combiner JSON fitted by `claimcheck calibrate`",
+    )
     seeds_dir: Path | None = Field(None, description="library ingested on first start; default: packaged seeds")
     top_k: int = Field(8, ge=1, le=50, description="passages given to the verifier")
     max_per_report: int = Field(2, ge=1, le=20, description="passages per report, so evidence is diverse")
     candidates: int = Field(40, ge=5, le=500, description="dense and keyword candidates before fusion")
-    max_sentences: int = Field(MAX_SENTENCES, ge=1, le=64, description="sentences (and adjacent pairs) of the "
-                               "passages the verifier scores per claim, those sharing most words with it first")
+    max_sentences: int = Field(
+        MAX_SENTENCES,
+        ge=1,
+        le=64,
+        description="sentences (and adjacent pairs) of the "
+        "passages the verifier scores per claim, those sharing most words with it first",
+    )
     max_claim_chars: int = Field(1000, ge=10, description="longer claims are refused with 422")
     ingest_token: SecretStr | None = Field(None, description="bearer token for POST /api/reports; unset = off")
     ingest_roots: list[Path] = Field(default_factory=list, description="server paths POST /api/reports may read")

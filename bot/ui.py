@@ -24,8 +24,11 @@ from bot.render import chat_text, sources_html
 from bot.widget import add_widget_routes
 
 _FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|but)\b.*|^\s*as of\b.*", re.I)
-_MONTH_ONLY = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|"
-                         r"december)\b(?!\s+\d)", re.I)
+_MONTH_ONLY = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\b(?!\s+\d)",
+    re.I,
+)
 CSS = """
 .cc-badge{color:#fff;padding:3px 10px;border-radius:12px;font-weight:700;letter-spacing:.03em}
 .cc-cite{border-left:3px solid #d0d7de;padding:6px 10px;margin:8px 0}
@@ -68,8 +71,9 @@ def build_ui(engine: Engine) -> gr.Blocks:
         yield history, gr.update(), state, ""
         try:
             reply, written = None, ""
-            for step in engine.stream_check(claim, as_of=follow_as_of or as_of or None,
-                                            date_from=date_from or None, date_to=date_to or None):
+            for step in engine.stream_check(
+                claim, as_of=follow_as_of or as_of or None, date_from=date_from or None, date_to=date_to or None
+            ):
                 if isinstance(step, Reply):
                     reply = step
                     continue
@@ -88,21 +92,31 @@ def build_ui(engine: Engine) -> gr.Blocks:
         history[-1] = {"role": "assistant", "content": chat_text(reply)}
         yield history, sources_html(reply), state, ""
 
-    def verify_json(claim: str, as_of: str = "", date_from: str = "", date_to: str = "",
-                    top_k: float | None = None) -> dict:
+    def verify_json(
+        claim: str, as_of: str = "", date_from: str = "", date_to: str = "", top_k: float | None = None
+    ) -> dict:
         try:
-            reply = engine.check(claim, as_of=as_of or None, date_from=date_from or None,
-                                 date_to=date_to or None, top_k=int(top_k) if top_k else None)
+            reply = engine.check(
+                claim,
+                as_of=as_of or None,
+                date_from=date_from or None,
+                date_to=date_to or None,
+                top_k=int(top_k) if top_k else None,
+            )
         except InputError as exc:
             raise gr.Error(str(exc)) from None
         return reply.model_dump(mode="json")
 
     def feedback(data: gr.LikeData, state: dict) -> None:
-        reply = (state or {}).get("replies", {}).get(str(data.index[0] if isinstance(data.index, list)
-                                                          else data.index))
-        row = {"time": time.time(), "liked": data.liked, "claim": reply["claim"] if reply else None,
-               "verdict": reply["verdict"] if reply else None,
-               "citations": reply["citations"] if reply else [], "message": data.value}
+        reply = (state or {}).get("replies", {}).get(str(data.index[0] if isinstance(data.index, list) else data.index))
+        row = {
+            "time": time.time(),
+            "liked": data.liked,
+            "claim": reply["claim"] if reply else None,
+            "verdict": reply["verdict"] if reply else None,
+            "citations": reply["citations"] if reply else [],
+            "message": data.value,
+        }
         path = engine.settings.feedback_path
         path.parent.mkdir(parents=True, exist_ok=True)
         with feedback_lock, open(path, "a", encoding="utf-8") as fh:
@@ -113,10 +127,15 @@ def build_ui(engine: Engine) -> gr.Blocks:
         state = gr.State({})
         with gr.Row():
             with gr.Column(scale=3):
-                chat = gr.Chatbot(label="claimcheck", height=420, render_markdown=False, sanitize_html=True,
-                                  elem_id="cc-chat")
-                box = gr.Textbox(placeholder="e.g. Russian forces captured Berdyansk on February 26, 2022",
-                                 show_label=False, elem_id="cc-input", submit_btn=True)
+                chat = gr.Chatbot(
+                    label="claimcheck", height=420, render_markdown=False, sanitize_html=True, elem_id="cc-chat"
+                )
+                box = gr.Textbox(
+                    placeholder="e.g. Russian forces captured Berdyansk on February 26, 2022",
+                    show_label=False,
+                    elem_id="cc-input",
+                    submit_btn=True,
+                )
                 gr.Examples(examples=[[e] for e in examples], inputs=[box], label="Examples from the library")
             with gr.Column(scale=2):
                 with gr.Row():
@@ -124,8 +143,12 @@ def build_ui(engine: Engine) -> gr.Blocks:
                     date_from = gr.Textbox(label="from", elem_id="cc-from")
                     date_to = gr.Textbox(label="to", elem_id="cc-to")
                 sources = gr.HTML("<p>Sources appear here.</p>", elem_id="cc-sources")
-        box.submit(respond, [box, chat, as_of, date_from, date_to, state], [chat, sources, state, box],
-                   api_visibility="private")
+        box.submit(
+            respond,
+            [box, chat, as_of, date_from, date_to, state],
+            [chat, sources, state, box],
+            api_visibility="private",
+        )
         chat.like(feedback, [state], None, api_visibility="private")
         with gr.Row(visible=False):
             api_claim, api_as_of, api_from, api_to = gr.Textbox(), gr.Textbox(), gr.Textbox(), gr.Textbox()

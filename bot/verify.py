@@ -42,7 +42,8 @@ _ADDRESSES_CHECKER = re.compile(
     r"\b(?-i:SUPPORTED|REFUTED|CONFLICTING|NOT[_ ]ENOUGH[_ ]EVIDENCE)\b"
     r"|\b(?-i:SUPPORTED|REFUTED|CONFLICTING|NOT[_ ]ENOUGH[_ ]EVIDENCE)\b[^.]{0,40}\b(?:verdict|answer|every claim)\b"
     r"|\byou\s+(?:must|should|will)\s+(?:now\s+)?(?:answer|respond|reply|say|output|classify|ignore)\b",
-    re.I)
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,12 @@ def _after_leading_note(text: str, a: int, b: int) -> int:
     return m.end() if m and m.end() < b else a
 
 
-def candidates(claim: str, passages: list[tuple[str, str, int, str, str]], max_sentences: int = MAX_SENTENCES,
-               min_overlap: float = 0.15) -> list[Candidate]:
+def candidates(
+    claim: str,
+    passages: list[tuple[str, str, int, str, str]],
+    max_sentences: int = MAX_SENTENCES,
+    min_overlap: float = 0.15,
+) -> list[Candidate]:
     """Sentences and adjacent pairs of ``passages`` = [(passage_id, report_id, start, text, source)], best first.
 
     ``start`` is the passage's offset in its report, so candidate offsets are report offsets.
@@ -142,13 +147,17 @@ def candidates(claim: str, passages: list[tuple[str, str, int, str, str]], max_s
         spans = [(_after_leading_note(text, a, b), b) for a, b in sentence_spans(text)]
         for i, (a, b) in enumerate(spans):
             sent = text[a:b]
-            out.append(Candidate(pid, rid, base + a, base + b, sent, overlap(words, sent), attribute(sent, source),
-                                 rank))
+            out.append(
+                Candidate(pid, rid, base + a, base + b, sent, overlap(words, sent), attribute(sent, source), rank)
+            )
             if i + 1 < len(spans):
                 _, b2 = spans[i + 1]
                 pair = text[a:b2]
-                out.append(Candidate(pid, rid, base + a, base + b2, pair, overlap(words, pair) - 0.05,
-                                     attribute(sent, source), rank))
+                out.append(
+                    Candidate(
+                        pid, rid, base + a, base + b2, pair, overlap(words, pair) - 0.05, attribute(sent, source), rank
+                    )
+                )
     seen: set[tuple[str, int, int]] = set()
     unique = []
     for c in sorted(out, key=lambda c: (-c.overlap, c.retrieval_rank)):
@@ -184,10 +193,17 @@ def decide(claim: str, cands: list[Candidate], th: Thresholds) -> Decision:
     def refute_of(c: Candidate) -> float:
         return c.contradict * weight(c)
 
-    support = sorted([c for c in cands if support_of(c) >= th.entail and c.overlap >= th.min_overlap],
-                     key=lambda c: -support_of(c))
-    refute = sorted([c for c in cands if refute_of(c) >= th.contradict and c.contradict > c.entail
-                     and c.overlap >= th.min_overlap_refute], key=lambda c: -refute_of(c))
+    support = sorted(
+        [c for c in cands if support_of(c) >= th.entail and c.overlap >= th.min_overlap], key=lambda c: -support_of(c)
+    )
+    refute = sorted(
+        [
+            c
+            for c in cands
+            if refute_of(c) >= th.contradict and c.contradict > c.entail and c.overlap >= th.min_overlap_refute
+        ],
+        key=lambda c: -refute_of(c),
+    )
     related = sorted(cands, key=lambda c: (-c.overlap, c.retrieval_rank))
     best_s = support_of(support[0]) if support else 0.0
     best_r = refute_of(refute[0]) if refute else 0.0
@@ -197,8 +213,11 @@ def decide(claim: str, cands: list[Candidate], th: Thresholds) -> Decision:
         # contradicts, the one about the claim's own subject should win over one about a neighbouring fact.
         topical_s, topical_r = best_s * s.overlap, best_r * r.overlap
         different = s.report_id != r.report_id or s.attribution.speaker != r.attribution.speaker
-        if (different and min(best_s, best_r) >= th.conflict
-                and min(topical_s, topical_r) >= th.conflict_balance * max(topical_s, topical_r)):
+        if (
+            different
+            and min(best_s, best_r) >= th.conflict
+            and min(topical_s, topical_r) >= th.conflict_balance * max(topical_s, topical_r)
+        ):
             return Decision(CONFLICTING, round(min(best_s, best_r), 4), support, refute, related)
         if topical_s >= topical_r:
             return Decision(SUPPORTED, round(best_s, 4), support, [], related)

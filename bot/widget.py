@@ -20,8 +20,9 @@ STATIC = Path(__file__).parent / "static"
 def add_widget_routes(app: FastAPI, engine: Engine) -> None:
     @app.get("/widget.js", include_in_schema=False)
     def widget_js() -> FileResponse:
-        return FileResponse(STATIC / "widget.js", media_type="application/javascript",
-                            headers={"Cache-Control": "public, max-age=300"})
+        return FileResponse(
+            STATIC / "widget.js", media_type="application/javascript", headers={"Cache-Control": "public, max-age=300"}
+        )
 
     @app.get("/widget", include_in_schema=False)
     def widget_page() -> FileResponse:

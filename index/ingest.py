@@ -40,17 +40,32 @@ class IngestResult:
         return self.passages / self.seconds if self.seconds else 0.0
 
     def to_dict(self) -> dict:
-        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged, "repaired": self.repaired,
-                "errors": [{"where": e.where, "message": e.message} for e in self.errors],
-                "passages": self.passages, "embedded": self.embedded, "seconds": round(self.seconds, 3),
-                "passages_per_second": round(self.passages_per_second, 1)}
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "repaired": self.repaired,
+            "errors": [{"where": e.where, "message": e.message} for e in self.errors],
+            "passages": self.passages,
+            "embedded": self.embedded,
+            "seconds": round(self.seconds, 3),
+            "passages_per_second": round(self.passages_per_second, 1),
+        }
 
 
 Encoder = Callable[[list[str]], np.ndarray]
 
 
-def ingest_reports(store: Store, reports: Iterable[Report], encode: Encoder, *, batch_passages: int = 256,
-                   max_chars: int = 700, progress: bool = False, result: IngestResult | None = None) -> IngestResult:
+def ingest_reports(
+    store: Store,
+    reports: Iterable[Report],
+    encode: Encoder,
+    *,
+    batch_passages: int = 256,
+    max_chars: int = 700,
+    progress: bool = False,
+    result: IngestResult | None = None,
+) -> IngestResult:
     """Index reports in batches of about ``batch_passages`` passages (embedding is batched across reports)."""
     result = result or IngestResult()
     t0 = time.perf_counter()
@@ -64,8 +79,7 @@ def ingest_reports(store: Store, reports: Iterable[Report], encode: Encoder, *, 
     try:
         for report in reports:
             if len(report.text) > MAX_REPORT_CHARS:
-                result.errors.append(LoadIssue(report.id, f"report text over {MAX_REPORT_CHARS:,} characters; "
-                                                          "skipped"))
+                result.errors.append(LoadIssue(report.id, f"report text over {MAX_REPORT_CHARS:,} characters; skipped"))
                 continue
             known = store.stored_hash(report.id)
             if known == (report.content_hash, "complete"):
@@ -90,8 +104,15 @@ def ingest_reports(store: Store, reports: Iterable[Report], encode: Encoder, *, 
     return result
 
 
-def _flush(store: Store, batch: list[tuple[Report, list[Passage], bool]], encode: Encoder, result: IngestResult,
-           bar, writer: ThreadPoolExecutor, last_write: Future | None) -> Future | None:
+def _flush(
+    store: Store,
+    batch: list[tuple[Report, list[Passage], bool]],
+    encode: Encoder,
+    result: IngestResult,
+    bar,
+    writer: ThreadPoolExecutor,
+    last_write: Future | None,
+) -> Future | None:
     """Embed a batch here, then hand its writes to the writer thread (after the previous batch's writes)."""
     if not batch:
         return last_write
@@ -112,8 +133,13 @@ def _flush(store: Store, batch: list[tuple[Report, list[Passage], bool]], encode
     return writer.submit(_write_batch, store, batch, cached, result, bar)
 
 
-def _write_batch(store: Store, batch: list[tuple[Report, list[Passage], bool]], vectors: dict[str, np.ndarray],
-                 result: IngestResult, bar) -> None:
+def _write_batch(
+    store: Store,
+    batch: list[tuple[Report, list[Passage], bool]],
+    vectors: dict[str, np.ndarray],
+    result: IngestResult,
+    bar,
+) -> None:
     for report, passages, existed in batch:
         store.begin_report(report)
         if passages:
@@ -133,8 +159,14 @@ def _progress_bar(enabled: bool):
     return tqdm(unit=" passages", desc="ingest", dynamic_ncols=True)
 
 
-def ingest_targets(store: Store, targets: Iterable[str], encode: Encoder, options: LoadOptions | None = None,
-                   progress: bool = False, **kwargs) -> IngestResult:
+def ingest_targets(
+    store: Store,
+    targets: Iterable[str],
+    encode: Encoder,
+    options: LoadOptions | None = None,
+    progress: bool = False,
+    **kwargs,
+) -> IngestResult:
     """Load every path/URL and ingest what loads; failures become ``errors`` and lose nothing else."""
     result = IngestResult()
     issues = result.errors

@@ -126,8 +126,11 @@ class KeywordIndex:
         out: list[tuple[str, float]] = []
         if self.model is not None and self.ids:
             docs, scores = self.model.retrieve(tokens, k=min(n, len(self.ids)), show_progress=False, n_threads=1)
-            out += [(self.ids[int(i)], float(s)) for i, s in zip(docs[0], scores[0])
-                    if s > 0 and self.ids[int(i)] not in self.stale]
+            out += [
+                (self.ids[int(i)], float(s))
+                for i, s in zip(docs[0], scores[0])
+                if s > 0 and self.ids[int(i)] not in self.stale
+            ]
         if self.delta_ids and self.model is not None:  # (a delta only exists beside a main index)
             out += self._delta_scores(words)
         out.sort(key=lambda item: -item[1])

@@ -57,8 +57,13 @@ def load(target: str, options: LoadOptions | None = None, issues: list[LoadIssue
     if not path.exists():
         raise LoadError(f"{target}: no such file or folder")
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                       and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in SUFFIXES
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
         for f in files:
             try:
                 yield from load_file(f, options, issues)
@@ -78,8 +83,9 @@ def load_file(path: Path, options: LoadOptions, issues: list[LoadIssue]) -> Iter
     yield from parse_bytes(data, path.name, path.suffix.lower(), issues, origin=str(path))
 
 
-def parse_bytes(data: bytes, name: str, suffix: str, issues: list[LoadIssue], origin: str = "",
-                url: str = "") -> Iterator[Report]:
+def parse_bytes(
+    data: bytes, name: str, suffix: str, issues: list[LoadIssue], origin: str = "", url: str = ""
+) -> Iterator[Report]:
     """Dispatch on the suffix, but check the content agrees (a .txt that is really a PDF or binary is refused)."""
     origin = origin or name
     if not data.strip():
@@ -124,12 +130,12 @@ def _text(text: str, stem: str, origin: str, url: str = "") -> Report:
             k, _, v = line.partition(":")
             if v.strip():
                 meta[k.strip().lower()] = v.strip().strip("\"'")
-        text = text[m.end():]
+        text = text[m.end() :]
     else:
         lead = _LEADING_DATE.match(text)
         if lead:
             meta["date"] = lead.group(1)
-            text = text[lead.end():]
+            text = text[lead.end() :]
         else:
             lines = text.split("\n")
             while lines and (hm := _HEADER_LINE.match(lines[0])) and len(lines[0]) < 300:
@@ -141,9 +147,13 @@ def _text(text: str, stem: str, origin: str, url: str = "") -> Report:
         raise LoadError(f"{origin}: no text after the header")
     src = _SOURCE_LINE.search(body[:2000])
     return Report(
-        id=make_id(meta.get("id", "") or stem), title=meta.get("title") or _title_from(body),
-        date=normalise_date(meta.get("date")), url=meta.get("url") or meta.get("link") or url,
-        source=meta.get("source") or (src.group(1) if src else "") or stem, text=body)
+        id=make_id(meta.get("id", "") or stem),
+        title=meta.get("title") or _title_from(body),
+        date=normalise_date(meta.get("date")),
+        url=meta.get("url") or meta.get("link") or url,
+        source=meta.get("source") or (src.group(1) if src else "") or stem,
+        text=body,
+    )
 
 
 def _title_from(body: str) -> str:
@@ -158,9 +168,14 @@ def _html(text: str, stem: str, origin: str, url: str = "") -> Report:
     meta = trafilatura.extract_metadata(text)
     if not body.strip():
         raise LoadError(f"{origin}: no main text found in the HTML")
-    return Report(id=make_id(stem), title=(meta.title if meta and meta.title else _title_from(body)),
-                  date=normalise_date(meta.date if meta else None), url=url or (meta.url if meta and meta.url else ""),
-                  source=(meta.sitename if meta and meta.sitename else stem), text=body.strip())
+    return Report(
+        id=make_id(stem),
+        title=(meta.title if meta and meta.title else _title_from(body)),
+        date=normalise_date(meta.date if meta else None),
+        url=url or (meta.url if meta and meta.url else ""),
+        source=(meta.sitename if meta and meta.sitename else stem),
+        text=body.strip(),
+    )
 
 
 def _pdf(data: bytes, name: str, origin: str, url: str = "") -> Report:
@@ -177,8 +192,14 @@ def _pdf(data: bytes, name: str, origin: str, url: str = "") -> Report:
         raise LoadError(f"{origin}: the PDF has no text layer (scanned?); OCR it first")
     info = reader.metadata or {}
     raw_date = str(info.get("/CreationDate", ""))[2:10] if info.get("/CreationDate") else None
-    return Report(id=make_id(Path(name).stem), title=str(info.get("/Title") or _title_from(body)),
-                  date=normalise_date(raw_date), url=url, source=str(info.get("/Author") or Path(name).stem), text=body)
+    return Report(
+        id=make_id(Path(name).stem),
+        title=str(info.get("/Title") or _title_from(body)),
+        date=normalise_date(raw_date),
+        url=url,
+        source=str(info.get("/Author") or Path(name).stem),
+        text=body,
+    )
 
 
 def report_from_row(row: dict, where: str) -> Report:
@@ -187,9 +208,14 @@ def report_from_row(row: dict, where: str) -> Report:
     if not isinstance(text, str) or not text.strip():
         raise LoadError(f"{where}: no 'text' field")
     rid = str(row.get("id") or "").strip()
-    return Report(id=make_id(rid) if rid else make_id("row", hashlib.sha1(text.encode()).hexdigest()[:16]),
-                  title=str(row.get("title") or _title_from(text)), date=normalise_date(row.get("date")),
-                  url=str(row.get("url") or ""), source=str(row.get("source") or ""), text=text.strip())
+    return Report(
+        id=make_id(rid) if rid else make_id("row", hashlib.sha1(text.encode()).hexdigest()[:16]),
+        title=str(row.get("title") or _title_from(text)),
+        date=normalise_date(row.get("date")),
+        url=str(row.get("url") or ""),
+        source=str(row.get("source") or ""),
+        text=text.strip(),
+    )
 
 
 def _jsonl(text: str, origin: str, issues: list[LoadIssue]) -> Iterator[Report]:
@@ -240,10 +266,18 @@ def check_url(url: str, allow_private: bool) -> None:
         raise LoadError(f"{url}: the host could not be resolved") from None
     for info in infos:
         ip = ipaddress.ip_address(info[4][0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast \
-                or ip.is_unspecified:
-            raise LoadError(f"{url}: refers to a private or local address ({ip}); refused "
-                            "(set CLAIMCHECK_ALLOW_PRIVATE_URLS=true to allow)")
+        if (
+            ip.is_private
+            or ip.is_loopback
+            or ip.is_link_local
+            or ip.is_reserved
+            or ip.is_multicast
+            or ip.is_unspecified
+        ):
+            raise LoadError(
+                f"{url}: refers to a private or local address ({ip}); refused "
+                "(set CLAIMCHECK_ALLOW_PRIVATE_URLS=true to allow)"
+            )
 
 
 def load_url(url: str, options: LoadOptions) -> Iterator[Report]:

@@ -77,8 +77,11 @@ class OnnxEncoder:
         rows = []
         for enc in encs:
             ids = np.asarray([enc.ids], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids),
-                     "token_type_ids": np.asarray([enc.type_ids], dtype=np.int64)}
+            feeds = {
+                "input_ids": ids,
+                "attention_mask": np.ones_like(ids),
+                "token_type_ids": np.asarray([enc.type_ids], dtype=np.int64),
+            }
             rows.append(self.session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0][0])
         vecs = np.asarray(rows, dtype=np.float32)
         return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
@@ -117,12 +120,20 @@ def export(embedder: Embedder, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():  # the tracer's notes on branches it fixed; ``agrees`` checks the result
         warnings.simplefilter("ignore")
-        torch.onnx.export(_Forward().eval(), args, str(folder / "model.onnx"), input_names=names,
-                          output_names=["embedding"], opset_version=17, dynamo=False,
-                          dynamic_axes={n: {0: "batch", 1: "seq"} for n in names} | {"embedding": {0: "batch"}})
+        torch.onnx.export(
+            _Forward().eval(),
+            args,
+            str(folder / "model.onnx"),
+            input_names=names,
+            output_names=["embedding"],
+            opset_version=17,
+            dynamo=False,
+            dynamic_axes={n: {0: "batch", 1: "seq"} for n in names} | {"embedding": {0: "batch"}},
+        )
     (folder / "tokenizer.json").write_text(st.tokenizer.backend_tokenizer.to_str())
-    (folder / "config.json").write_text(json.dumps(
-        {"name": embedder.name, "dim": embedder.dim, "max_length": int(st.max_seq_length)}, indent=1))
+    (folder / "config.json").write_text(
+        json.dumps({"name": embedder.name, "dim": embedder.dim, "max_length": int(st.max_seq_length)}, indent=1)
+    )
 
 
 def agrees(onnx: Encoder, reference: Encoder) -> bool:

@@ -70,22 +70,30 @@ class ReportInfo:
 class Store:
     """Open (and lock) a data directory; every write goes through here so the three parts stay in step."""
 
-    def __init__(self, data_dir: Path | str, chroma_url: str = "", embedding_model: str = "all-MiniLM-L6-v2",
-                 collection: str = COLLECTION) -> None:
+    def __init__(
+        self,
+        data_dir: Path | str,
+        chroma_url: str = "",
+        embedding_model: str = "all-MiniLM-L6-v2",
+        collection: str = COLLECTION,
+    ) -> None:
         self.data_dir = Path(data_dir).expanduser()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.embedding_model = embedding_model
         self._lock_file = self._acquire_lock()
         self._write = threading.RLock()
         try:
-            self.db = sqlite3.connect(self.data_dir / "catalog.sqlite3", check_same_thread=False,
-                                      isolation_level=None, timeout=30)
+            self.db = sqlite3.connect(
+                self.data_dir / "catalog.sqlite3", check_same_thread=False, isolation_level=None, timeout=30
+            )
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             self.close()
-            raise StoreCorrupt(f"{self.data_dir}: the catalog is unreadable ({exc}). Move the folder away (or delete "
-                               "it) and run `claimcheck ingest` again to rebuild.") from None
+            raise StoreCorrupt(
+                f"{self.data_dir}: the catalog is unreadable ({exc}). Move the folder away (or delete "
+                "it) and run `claimcheck ingest` again to rebuild."
+            ) from None
         self._check_model()
         self.collection = self._open_chroma(chroma_url, collection)
         self._passages: dict[str, PassageInfo] = {}
@@ -106,8 +114,10 @@ class Store:
             fh.seek(0)
             owner = fh.read().strip() or "unknown"
             fh.close()
-            raise DataDirInUse(f"{self.data_dir} is in use by another claimcheck process (pid {owner}). Stop it, "
-                               "use another --data-dir, or point both at a Chroma server.") from None
+            raise DataDirInUse(
+                f"{self.data_dir} is in use by another claimcheck process (pid {owner}). Stop it, "
+                "use another --data-dir, or point both at a Chroma server."
+            ) from None
         fh.seek(0)
         fh.truncate()
         fh.write(str(os.getpid()))
@@ -119,8 +129,10 @@ class Store:
         if row is None:
             self.db.execute("INSERT INTO meta VALUES ('embedding_model', ?)", (self.embedding_model,))
         elif row[0] != self.embedding_model:
-            raise StoreCorrupt(f"{self.data_dir} was built with embedding model {row[0]!r}, not "
-                               f"{self.embedding_model!r}; use a new --data-dir or re-ingest into an empty one.")
+            raise StoreCorrupt(
+                f"{self.data_dir} was built with embedding model {row[0]!r}, not "
+                f"{self.embedding_model!r}; use a new --data-dir or re-ingest into an empty one."
+            )
 
     def _open_chroma(self, chroma_url: str, name: str):
         import chromadb
@@ -128,17 +140,21 @@ class Store:
         try:
             if chroma_url:
                 u = urlparse(chroma_url)
-                client = chromadb.HttpClient(host=u.hostname or "localhost", port=u.port or 8000,
-                                             ssl=u.scheme == "https")
+                client = chromadb.HttpClient(
+                    host=u.hostname or "localhost", port=u.port or 8000, ssl=u.scheme == "https"
+                )
             else:
                 client = chromadb.PersistentClient(path=str(self.data_dir / "chroma"))
-            return client.get_or_create_collection(name, embedding_function=None,
-                                                   configuration={"hnsw": {"space": "cosine"}})
+            return client.get_or_create_collection(
+                name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
         except Exception as exc:  # chromadb raises many types; the user needs the folder and the fix
             self.close()
             where = chroma_url or str(self.data_dir / "chroma")
-            raise StoreCorrupt(f"cannot open the Chroma store at {where} ({exc.__class__.__name__}: {exc}). For a "
-                               "local folder: move it away and re-ingest to rebuild.") from None
+            raise StoreCorrupt(
+                f"cannot open the Chroma store at {where} ({exc.__class__.__name__}: {exc}). For a "
+                "local folder: move it away and re-ingest to rebuild."
+            ) from None
 
     def close(self) -> None:
         if getattr(self, "db", None) is not None:
@@ -160,7 +176,8 @@ class Store:
         """Load passage/report metadata for complete reports, and the keyword index (rebuilt if stale)."""
         reports = {}
         for rid, title, date, url, source, n in self.db.execute(
-                "SELECT id, title, date, url, source, n_passages FROM reports WHERE status='complete'"):
+            "SELECT id, title, date, url, source, n_passages FROM reports WHERE status='complete'"
+        ):
             reports[rid] = ReportInfo(rid, title or "", date, url or "", source or "", n)
         passages: dict[str, PassageInfo] = {}
         by_report: dict[str, list[str]] = {}
@@ -213,7 +230,8 @@ class Store:
         """The passages keyword search can return (indexed and still in the library)."""
         index = self._keyword
         return [i for i in index.ids if i in self._passages and i not in index.stale] + [
-            i for i in index.delta_ids if i in self._passages]
+            i for i in index.delta_ids if i in self._passages
+        ]
 
     def reports(self) -> list[ReportInfo]:
         return sorted(self._reports.values(), key=lambda r: (r.date or "", r.id))
@@ -240,12 +258,16 @@ class Store:
         for rid, infos in by_report.items():
             text = self.report_text(rid)
             for p in infos:
-                out[p.id] = text[p.start:p.end]
+                out[p.id] = text[p.start : p.end]
         return out
 
     def counts(self) -> dict[str, int]:
-        return {"reports": len(self._reports), "passages": len(self._passages), "chroma": self.collection.count(),
-                "keyword": len(self.keyword_ids())}
+        return {
+            "reports": len(self._reports),
+            "passages": len(self._passages),
+            "chroma": self.collection.count(),
+            "keyword": len(self.keyword_ids()),
+        }
 
     # ------------------------------------------------------------------ search
     def dense_search(self, vector: np.ndarray, k: int, date_from: int = 0, date_to: int = 0) -> list[tuple[str, float]]:
@@ -257,8 +279,11 @@ class Store:
         n = max(1, len(self._passages))
         if not (date_from or date_to):
             return self._dense(vector, min(k, n), None)
-        hits = [(pid, s) for pid, s in self._dense(vector, min(k * 8, n), None)
-                if _in_range(self._passages[pid].date_int, date_from, date_to)]
+        hits = [
+            (pid, s)
+            for pid, s in self._dense(vector, min(k * 8, n), None)
+            if _in_range(self._passages[pid].date_int, date_from, date_to)
+        ]
         if len(hits) >= k or k * 8 >= n:
             return hits[:k]
         exact = self._exact_dense(vector, k, date_from, date_to)
@@ -266,8 +291,9 @@ class Store:
             return exact
         return self._dense(vector, min(k, n), _date_where(date_from, date_to))
 
-    def _exact_dense(self, vector: np.ndarray, k: int, date_from: int, date_to: int,
-                     limit: int = EXACT_LIMIT) -> list[tuple[str, float]] | None:
+    def _exact_dense(
+        self, vector: np.ndarray, k: int, date_from: int, date_to: int, limit: int = EXACT_LIMIT
+    ) -> list[tuple[str, float]] | None:
         """Brute-force cosine over the passages a narrow date filter lets through, their vectors read from the
         catalog's embedding cache. None when more than ``limit`` pass or any lacks a cached vector.
 
@@ -280,7 +306,8 @@ class Store:
                 "SELECT p.id, e.vec FROM reports r JOIN passages p ON p.report_id = r.id "
                 "LEFT JOIN embeddings e ON e.hash = p.hash AND e.model = ? "
                 "WHERE r.status = 'complete' AND r.date_int >= ? AND r.date_int <= ? LIMIT ?",
-                (self.embedding_model, max(1, date_from), date_to or 99_991_231, limit + 1)).fetchall()
+                (self.embedding_model, max(1, date_from), date_to or 99_991_231, limit + 1),
+            ).fetchall()
         if len(rows) > limit or any(vec is None for _, vec in rows):
             return None
         rows = [(pid, vec) for pid, vec in rows if pid in self._passages]
@@ -293,10 +320,8 @@ class Store:
         return [(rows[i][0], float(sims[i])) for i in top]
 
     def _dense(self, vector: np.ndarray, n: int, where: dict | None) -> list[tuple[str, float]]:
-        res = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, where=where,
-                                    include=["distances"])
-        return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0])
-                if pid in self._passages]
+        res = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, where=where, include=["distances"])
+        return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0]) if pid in self._passages]
 
     def keyword_search(self, query: str, k: int, date_from: int = 0, date_to: int = 0) -> list[tuple[str, float]]:
         index = self._keyword
@@ -334,8 +359,17 @@ class Store:
                 "VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET hash=excluded.hash, "
                 "status='pending', title=excluded.title, date=excluded.date, date_int=excluded.date_int, "
                 "url=excluded.url, source=excluded.source, text=excluded.text, n_passages=0",
-                (report.id, report.content_hash, report.title, report.date, report.date_int, report.url,
-                 report.source, report.text))
+                (
+                    report.id,
+                    report.content_hash,
+                    report.title,
+                    report.date,
+                    report.date_int,
+                    report.url,
+                    report.source,
+                    report.text,
+                ),
+            )
             self.db.execute("COMMIT")
             self._forget(report.id)
             if known:
@@ -344,24 +378,40 @@ class Store:
     def add_passages(self, report: Report, passages: Sequence[Passage], vectors: np.ndarray) -> None:
         if not passages:
             return
-        meta = [{"report_id": report.id, "start": p.start, "end": p.end, "date": report.date or "",
-                 "date_int": report.date_int, "title": report.title[:500], "url": report.url[:1000],
-                 "source": report.source[:200]} for p in passages]
+        meta = [
+            {
+                "report_id": report.id,
+                "start": p.start,
+                "end": p.end,
+                "date": report.date or "",
+                "date_int": report.date_int,
+                "title": report.title[:500],
+                "url": report.url[:1000],
+                "source": report.source[:200],
+            }
+            for p in passages
+        ]
         for s in range(0, len(passages), 2000):
-            self.collection.add(ids=[p.id for p in passages[s:s + 2000]], embeddings=vectors[s:s + 2000],
-                                documents=[p.text for p in passages[s:s + 2000]], metadatas=meta[s:s + 2000])
+            self.collection.add(
+                ids=[p.id for p in passages[s : s + 2000]],
+                embeddings=vectors[s : s + 2000],
+                documents=[p.text for p in passages[s : s + 2000]],
+                metadatas=meta[s : s + 2000],
+            )
 
     def complete_report(self, report: Report, passages: Sequence[Passage]) -> None:
         """The commit point of a report: passages recorded, status complete, visible to readers."""
         with self._write:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("INSERT OR REPLACE INTO passages VALUES (?, ?, ?, ?, ?)",
-                                [(p.id, p.report_id, p.start, p.end, p.content_hash) for p in passages])
-            self.db.execute("UPDATE reports SET status='complete', n_passages=? WHERE id=?",
-                            (len(passages), report.id))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO passages VALUES (?, ?, ?, ?, ?)",
+                [(p.id, p.report_id, p.start, p.end, p.content_hash) for p in passages],
+            )
+            self.db.execute("UPDATE reports SET status='complete', n_passages=? WHERE id=?", (len(passages), report.id))
             self.db.execute("COMMIT")
-            self._reports[report.id] = ReportInfo(report.id, report.title, report.date, report.url, report.source,
-                                                  len(passages))
+            self._reports[report.id] = ReportInfo(
+                report.id, report.title, report.date, report.url, report.source, len(passages)
+            )
             for p in passages:
                 self._passages[p.id] = PassageInfo(p.id, p.report_id, p.start, p.end, report.date_int)
             self._by_report[report.id] = [p.id for p in passages]
@@ -393,8 +443,11 @@ class Store:
             self.delete_report(rid)
         # Chroma rows whose report is not complete (killed between a delete and a catalog write).
         complete = set(self._reports)
-        stray = self.collection.get(where={"report_id": {"$nin": sorted(complete)}}, include=[]) if complete \
+        stray = (
+            self.collection.get(where={"report_id": {"$nin": sorted(complete)}}, include=[])
+            if complete
             else self.collection.get(include=[])
+        )
         if stray["ids"]:
             self.collection.delete(ids=stray["ids"])
         return pending
@@ -406,17 +459,20 @@ class Store:
     def _cached_vectors(self, hashes: list[str]) -> dict[str, np.ndarray]:
         out = {}
         for s in range(0, len(hashes), 500):
-            chunk = hashes[s:s + 500]
+            chunk = hashes[s : s + 500]
             marks = ",".join("?" * len(chunk))
-            for h, blob in self.db.execute(f"SELECT hash, vec FROM embeddings WHERE model=? AND hash IN ({marks})",
-                                           (self.embedding_model, *chunk)):
+            for h, blob in self.db.execute(
+                f"SELECT hash, vec FROM embeddings WHERE model=? AND hash IN ({marks})", (self.embedding_model, *chunk)
+            ):
                 out[h] = np.frombuffer(blob, dtype=np.float32)
         return out
 
     def cache_vectors(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
         with self._write:
-            self.db.executemany("INSERT OR IGNORE INTO embeddings VALUES (?, ?, ?)",
-                                [(h, self.embedding_model, v.astype(np.float32).tobytes()) for h, v in items])
+            self.db.executemany(
+                "INSERT OR IGNORE INTO embeddings VALUES (?, ?, ?)",
+                [(h, self.embedding_model, v.astype(np.float32).tobytes()) for h, v in items],
+            )
 
 
 def _in_range(value: int, date_from: int, date_to: int) -> bool:

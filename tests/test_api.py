@@ -20,14 +20,23 @@ TOKEN = "s3cret-token-for-tests"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("ingest-root")
-    (root / "ok.txt").write_text("date 2022-07-03\nRussian forces seized the remaining territory between Lysychansk "
-                                 "and the Luhansk Oblast border on July 3.")
-    settings = Settings(data_dir=tmp_path_factory.mktemp("api-data"), ingest_token=TOKEN, ingest_roots=[root],
-                        rate_limit_per_minute=1000, allowed_origins=["http://allowed.test"], max_upload_bytes=200_000)
+    (root / "ok.txt").write_text(
+        "date 2022-07-03\nRussian forces seized the remaining territory between Lysychansk "
+        "and the Luhansk Oblast border on July 3."
+    )
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("api-data"),
+        ingest_token=TOKEN,
+        ingest_roots=[root],
+        rate_limit_per_minute=1000,
+        allowed_origins=["http://allowed.test"],
+        max_upload_bytes=200_000,
+    )
     engine = open_engine(settings)
     port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(engine, with_ui=False), host="127.0.0.1", port=port,
-                                        log_level="warning"))
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(engine, with_ui=False), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     for _ in range(100):
@@ -42,25 +51,45 @@ def server(tmp_path_factory):
 
 def test_verify_and_health(server):
     base, _, _ = server
-    r = httpx.post(f"{base}/api/verify", json={"claim": "ISW assessed that Islamic State was most likely behind the "
-                                                         "Crocus City Hall attack"}, timeout=60)
+    r = httpx.post(
+        f"{base}/api/verify",
+        json={"claim": "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack"},
+        timeout=60,
+    )
     assert r.status_code == 200
     body = r.json()
     assert body["verdict"] == "SUPPORTED" and body["citations"]
-    assert set(body["citations"][0]) >= {"report_id", "title", "date", "url", "source", "quote", "start", "end",
-                                         "score", "stance", "attribution"}
+    assert set(body["citations"][0]) >= {
+        "report_id",
+        "title",
+        "date",
+        "url",
+        "source",
+        "quote",
+        "start",
+        "end",
+        "score",
+        "stance",
+        "attribution",
+    }
     assert {"embed_ms", "search_ms", "verify_ms", "total_ms"} <= set(body["timings"])
     h = httpx.get(f"{base}/api/health").json()
     assert h["status"] == "ok" and h["reports"] >= 1
     assert httpx.get(f"{base}/openapi.json").json()["paths"]["/api/verify"]
 
 
-@pytest.mark.parametrize(("payload", "status", "text"), [
-    ({"claim": ""}, 422, "empty"), ({"claim": "x" * 2000}, 422, "over the limit"),
-    ({"claim": "Kyiv", "as_of": "yesterday"}, 422, "not a date"),
-    ({"claim": "Kyiv", "date_from": "2023-01-01", "date_to": "2022-01-01"}, 422, "after"),
-    ({"claim": "Kyiv", "top_k": 999}, 422, "top_k"), ({}, 422, "claim"), ({"claim": 12}, 422, ""),
-])
+@pytest.mark.parametrize(
+    ("payload", "status", "text"),
+    [
+        ({"claim": ""}, 422, "empty"),
+        ({"claim": "x" * 2000}, 422, "over the limit"),
+        ({"claim": "Kyiv", "as_of": "yesterday"}, 422, "not a date"),
+        ({"claim": "Kyiv", "date_from": "2023-01-01", "date_to": "2022-01-01"}, 422, "after"),
+        ({"claim": "Kyiv", "top_k": 999}, 422, "top_k"),
+        ({}, 422, "claim"),
+        ({"claim": 12}, 422, ""),
+    ],
+)
 def test_verify_validation(server, payload, status, text):
     base, _, _ = server
     r = httpx.post(f"{base}/api/verify", json=payload, timeout=30)
@@ -71,8 +100,11 @@ def test_verify_validation(server, payload, status, text):
 
 def test_verify_body_limit_and_bad_json(server):
     base, _, _ = server
-    r = httpx.post(f"{base}/api/verify", content=b'{"claim": "' + b"a" * 100_000 + b'"}',
-                   headers={"content-type": "application/json"})
+    r = httpx.post(
+        f"{base}/api/verify",
+        content=b'{"claim": "' + b"a" * 100_000 + b'"}',
+        headers={"content-type": "application/json"},
+    )
     assert r.status_code == 413
     r = httpx.post(f"{base}/api/verify", content=b"{not json", headers={"content-type": "application/json"})
     assert r.status_code == 422
@@ -88,8 +120,13 @@ def test_ingest_needs_the_token(server):
 def test_upload_ingest_and_listing(server):
     base, _, engine = server
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    files = {"files": ("kherson.md", b"---\ntitle: Kherson\ndate: 2022-11-11\n---\nUkrainian forces liberated "
-                                     b"Kherson City on November 11.", "text/markdown")}
+    files = {
+        "files": (
+            "kherson.md",
+            b"---\ntitle: Kherson\ndate: 2022-11-11\n---\nUkrainian forces liberated Kherson City on November 11.",
+            "text/markdown",
+        )
+    }
     r = httpx.post(f"{base}/api/reports", files=files, headers=auth, timeout=60)
     assert r.status_code == 200 and r.json()["added"] == ["kherson"]
     assert "kherson" in [x["id"] for x in httpx.get(f"{base}/api/reports").json()]
@@ -105,8 +142,10 @@ def test_upload_ingest_and_listing(server):
 def test_path_ingest_is_confined_to_the_roots(server):
     base, root, _ = server
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    assert httpx.post(f"{base}/api/reports", data={"path": str(root / "ok.txt")}, headers=auth,
-                      timeout=60).status_code == 200
+    assert (
+        httpx.post(f"{base}/api/reports", data={"path": str(root / "ok.txt")}, headers=auth, timeout=60).status_code
+        == 200
+    )
     for path in [str(root / ".." / "etc"), "/etc/passwd", str(root) + "/../../"]:
         assert httpx.post(f"{base}/api/reports", data={"path": path}, headers=auth).status_code == 403
 
@@ -122,11 +161,13 @@ def test_url_ingest_refuses_private_addresses(server):
 
 def test_cors_and_frame_ancestors(server):
     base, _, _ = server
-    ok = httpx.options(f"{base}/api/verify", headers={"Origin": "http://allowed.test",
-                                                      "Access-Control-Request-Method": "POST"})
+    ok = httpx.options(
+        f"{base}/api/verify", headers={"Origin": "http://allowed.test", "Access-Control-Request-Method": "POST"}
+    )
     assert ok.headers.get("access-control-allow-origin") == "http://allowed.test"
-    no = httpx.options(f"{base}/api/verify", headers={"Origin": "http://evil.test",
-                                                      "Access-Control-Request-Method": "POST"})
+    no = httpx.options(
+        f"{base}/api/verify", headers={"Origin": "http://evil.test", "Access-Control-Request-Method": "POST"}
+    )
     assert no.headers.get("access-control-allow-origin") is None
     csp = httpx.get(f"{base}/api/health").headers["content-security-policy"]
     assert csp == "frame-ancestors 'self'"
@@ -144,11 +185,16 @@ def test_concurrent_requests_all_answer(server):
     base, _, _ = server
     import concurrent.futures as cf
 
-    claims = ["Islamic State attacked Crocus City Hall", "Russian sources said the detainees were Tajik",
-              "Who is Irina Volk?", "Putin signed a law on 23 March"] * 4
+    claims = [
+        "Islamic State attacked Crocus City Hall",
+        "Russian sources said the detainees were Tajik",
+        "Who is Irina Volk?",
+        "Putin signed a law on 23 March",
+    ] * 4
     with cf.ThreadPoolExecutor(8) as pool:
-        codes = list(pool.map(lambda c: httpx.post(f"{base}/api/verify", json={"claim": c}, timeout=120).status_code,
-                              claims))
+        codes = list(
+            pool.map(lambda c: httpx.post(f"{base}/api/verify", json={"claim": c}, timeout=120).status_code, claims)
+        )
     assert codes == [200] * len(claims)
 
 
@@ -157,8 +203,12 @@ def test_the_token_never_reaches_the_logs(server, caplog):
 
     base, _, _ = server
     with caplog.at_level(logging.DEBUG):
-        httpx.post(f"{base}/api/reports", data={"url": "http://127.0.0.1:1/x"},
-                   headers={"Authorization": f"Bearer {TOKEN}"})
-        httpx.post(f"{base}/api/reports", data={"url": "http://127.0.0.1:1/x"},
-                   headers={"Authorization": "Bearer not-the-token"})
+        httpx.post(
+            f"{base}/api/reports", data={"url": "http://127.0.0.1:1/x"}, headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+        httpx.post(
+            f"{base}/api/reports",
+            data={"url": "http://127.0.0.1:1/x"},
+            headers={"Authorization": "Bearer not-the-token"},
+        )
     assert TOKEN not in caplog.text and "not-the-token" not in caplog.text

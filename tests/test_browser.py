@@ -59,14 +59,25 @@ def site(tmp_path_factory):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     for folder in (allowed_dir, blocked_dir):
-        (folder / "index.html").write_text(f'<!doctype html><html><body><h1>Another site</h1>'
-                                           f'<script src="{base}/widget.js" data-title="Check a claim"></script>'
-                                           f"</body></html>")
-    env = dict(os.environ, CLAIMCHECK_DATA_DIR=str(tmp / "data"), CLAIMCHECK_SEEDS_DIR=str(library),
-               CLAIMCHECK_ALLOWED_ORIGINS=json.dumps([allowed]))
+        (folder / "index.html").write_text(
+            f"<!doctype html><html><body><h1>Another site</h1>"
+            f'<script src="{base}/widget.js" data-title="Check a claim"></script>'
+            f"</body></html>"
+        )
+    env = dict(
+        os.environ,
+        CLAIMCHECK_DATA_DIR=str(tmp / "data"),
+        CLAIMCHECK_SEEDS_DIR=str(library),
+        CLAIMCHECK_ALLOWED_ORIGINS=json.dumps([allowed]),
+    )
     log = open(tmp / "serve.log", "w")  # noqa: SIM115 - the server writes to it until teardown
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     if not wait_for_http(f"{base}/api/health", 90):
         proc.kill()
         pytest.fail("claimcheck serve did not start: " + (tmp / "serve.log").read_text()[-2000:])
@@ -82,9 +93,17 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                    "--disable-component-update", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         yield b
         b.close()
 
@@ -121,8 +140,9 @@ def test_chat_shows_verdict_badge_and_dated_citation(site, browser):
     box = page.locator("#cc-input textarea")
     box.fill("and as of March 1, 2024?")
     box.press("Enter")
-    page.wait_for_function("document.querySelector('#cc-sources').innerText.includes('NOT ENOUGH EVIDENCE')",
-                           timeout=60_000)
+    page.wait_for_function(
+        "document.querySelector('#cc-sources').innerText.includes('NOT ENOUGH EVIDENCE')", timeout=60_000
+    )
     assert "Crocus City Hall" in page.locator("#cc-sources .cc-claim").inner_text()
     page.close()
 
@@ -136,8 +156,11 @@ def test_hostile_report_never_runs_in_the_chat(site, browser):
     assert page.evaluate("window.__pwned") is None
     assert page.locator("#cc-sources a[href^='javascript']").count() == 0
     assert page.locator("#cc-sources img, #cc-sources script").count() == 0
-    page.wait_for_function("document.querySelector('#cc-chat').innerText.includes('Supported') || "
-                           "document.querySelector('#cc-chat').innerText.includes('evidence')", timeout=30_000)
+    page.wait_for_function(
+        "document.querySelector('#cc-chat').innerText.includes('Supported') || "
+        "document.querySelector('#cc-chat').innerText.includes('evidence')",
+        timeout=30_000,
+    )
     assert page.locator("#cc-chat .message img, #cc-chat .message script").count() == 0
     assert "<img src=x" in page.locator("#cc-chat").inner_text()  # shown as text, not markup
     page.screenshot(path=str(OUT / "chat-hostile.png"), full_page=True)

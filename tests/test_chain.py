@@ -27,7 +27,7 @@ def test_isw_islamic_state_claim_is_supported_with_a_verbatim_quote(engine: Engi
     expected = "ISW believes Islamic State is most likely responsible for the terrorist attack on Crocus City Hall."
     assert expected in quotes
     for c in reply.citations:
-        assert engine.store.report_text(c.report_id)[c.start:c.end] == c.quote
+        assert engine.store.report_text(c.report_id)[c.start : c.end] == c.quote
         assert c.date == "2024-03-24" and c.attribution
 
 
@@ -61,12 +61,19 @@ def test_date_filters_exclude_evidence(engine: Engine):
     assert reply.citations == [] and reply.verdict == "NOT_ENOUGH_EVIDENCE"
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"claim": ""}, "empty"), ({"claim": "   \n\t "}, "empty"), ({"claim": "x" * 5000}, "over the limit"),
-    ({"claim": "?!…"}, "no words"), ({"claim": "ok claim", "as_of": "2022-13-45"}, "not a date"),
-    ({"claim": "ok claim", "date_from": "2023-01-02", "date_to": "2022-01-01"}, "after"),
-    ({"claim": "ok claim", "top_k": 0}, "top_k"), ({"claim": None}, "text"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"claim": ""}, "empty"),
+        ({"claim": "   \n\t "}, "empty"),
+        ({"claim": "x" * 5000}, "over the limit"),
+        ({"claim": "?!…"}, "no words"),
+        ({"claim": "ok claim", "as_of": "2022-13-45"}, "not a date"),
+        ({"claim": "ok claim", "date_from": "2023-01-02", "date_to": "2022-01-01"}, "after"),
+        ({"claim": "ok claim", "top_k": 0}, "top_k"),
+        ({"claim": None}, "text"),
+    ],
+)
 def test_bad_requests_raise_input_errors(engine: Engine, kwargs, message):
     with pytest.raises(InputError, match=message):
         engine.check(**kwargs)
@@ -91,7 +98,8 @@ def test_sentences_from_outside_the_claims_period_are_marked(engine: Engine):
     early = engine.trace("On March 10, 2024, Islamic State attacked Crocus City Hall.")["candidates"]
     assert early and any(c.off_period for c in early)
     assert all(c.off_period == ("March" not in c.text) for c in early)  # a sentence naming March may restate it
-    assert not any(c.off_period for c in engine.trace("On March 22, 2024, Islamic State attacked Crocus City "
-                                                      "Hall.")["candidates"])
+    assert not any(
+        c.off_period for c in engine.trace("On March 22, 2024, Islamic State attacked Crocus City Hall.")["candidates"]
+    )
     as_of = engine.trace("As of April 30, 2024, Islamic State had attacked Crocus City Hall.")["candidates"]
     assert as_of and not any(c.off_period for c in as_of)  # a state 'as of' a day: earlier reports all speak to it

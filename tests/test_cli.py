@@ -25,8 +25,12 @@ def data_dir(tmp_path_factory):
 
 
 def test_ask_json_on_the_seeds(data_dir):
-    p = run("ask", "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack", "--json",
-            data_dir=data_dir)
+    p = run(
+        "ask",
+        "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack",
+        "--json",
+        data_dir=data_dir,
+    )
     assert p.returncode == 0, p.stderr
     reply = json.loads(p.stdout)
     assert reply["verdict"] == "SUPPORTED"
@@ -39,13 +43,16 @@ def test_a_later_process_answers_without_loading_torch(data_dir):
     """Cold start: once a process has exported the query encoder, the next ones need neither torch nor
     sentence-transformers to answer (their import was most of the time to a first answer)."""
     assert run("ask", "Crocus City Hall", data_dir=data_dir).returncode == 0  # seeds in, export made
-    code = ("import json, sys\n"
-            "from bot.service import open_engine\nfrom bot.settings import Settings\n"
-            "r = open_engine(Settings(data_dir=sys.argv[1])).check("
-            "'ISW assessed that Islamic State was most likely behind the Crocus City Hall attack')\n"
-            "print(json.dumps([r.verdict, 'torch' in sys.modules, 'sentence_transformers' in sys.modules]))")
-    p = subprocess.run([sys.executable, "-c", code, str(data_dir)], cwd=ROOT, capture_output=True, text=True,
-                       timeout=300)
+    code = (
+        "import json, sys\n"
+        "from bot.service import open_engine\nfrom bot.settings import Settings\n"
+        "r = open_engine(Settings(data_dir=sys.argv[1])).check("
+        "'ISW assessed that Islamic State was most likely behind the Crocus City Hall attack')\n"
+        "print(json.dumps([r.verdict, 'torch' in sys.modules, 'sentence_transformers' in sys.modules]))"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code, str(data_dir)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout) == ["SUPPORTED", False, False]
 
@@ -57,8 +64,14 @@ def test_ask_text_output_and_reports(data_dir):
     assert "2024-03-24" in p.stdout and "1 reports" in p.stdout
 
 
-@pytest.mark.parametrize(("args", "message"), [(("ask", ""), "empty"), (("ask", "x" * 3000), "over the limit"),
-                                               (("ask", "Kyiv", "--as-of", "2022-02-30"), "not a date")])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("ask", ""), "empty"),
+        (("ask", "x" * 3000), "over the limit"),
+        (("ask", "Kyiv", "--as-of", "2022-02-30"), "not a date"),
+    ],
+)
 def test_bad_input_exit_code_and_message(data_dir, args, message):
     p = run(*args, data_dir=data_dir)
     assert p.returncode == 2 and message in p.stderr and "Traceback" not in p.stderr
@@ -92,8 +105,14 @@ def test_calibrate_needs_an_index_folder():
 
 def test_a_bad_setting_is_named_without_a_traceback(tmp_path):
     env = {**os.environ, "CLAIMCHECK_MAX_SENTENCES": "0"}
-    p = subprocess.run([sys.executable, "-m", "bot.cli", "--data-dir", str(tmp_path / "d"), "ask", "Kyiv"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=120, env=env)
+    p = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--data-dir", str(tmp_path / "d"), "ask", "Kyiv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert p.returncode == 2 and "Traceback" not in p.stderr
     assert "CLAIMCHECK_MAX_SENTENCES" in p.stderr and "greater than or equal to 1" in p.stderr
     assert not (tmp_path / "d").exists()  # nothing was created or changed

@@ -21,28 +21,40 @@ def sig(evidence: str, claim: str) -> dict[str, float]:
     return F.signals(evidence, claim).as_dict()
 
 
-@pytest.mark.parametrize("evidence, claim, name", [
-    ("Russian forces have not captured Soledar.", "Russian forces captured Soledar.", "neg_evidence_only"),
-    ("Russian forces failed to gain air superiority.", "Russia gained air superiority.", "neg_evidence_only"),
-    ("Russian forces captured Soledar.", "Russian forces did not capture Soledar.", "neg_claim_only"),
-    ("The strike killed at least 50 people.", "The strike killed about a dozen people.", "num_mismatch"),
-    ("Forces advanced up to 40 km east of the city.", "Forces advanced 100 km east of the city.", "num_mismatch"),
-    ("The strike killed many people.", "The strike killed 22 people.", "num_unsupported"),
-    ("Shoigu said it has more than 1.251 million members.", "It has over 1.25 million members.", "num_match"),
-    ("Putin said the call-up starts on November 1.", "Putin said the call-up starts on October 1.", "date_mismatch"),
-    ("The White House confirmed the report.", "The White House denied the report.", "antonym"),
-    ("The explosion seriously damaged the bridge.", "The explosion left the bridge undamaged.", "antonym"),
-    ("Attacks took place northwest of Kyiv.", "Attacks took place northeast of Kyiv.", "compass_mismatch"),
-    ("Sources said the detainees were Tajik nationals.", "Sources said the detainees were Chechen.",
-     "demonym_mismatch"),
-])
+@pytest.mark.parametrize(
+    "evidence, claim, name",
+    [
+        ("Russian forces have not captured Soledar.", "Russian forces captured Soledar.", "neg_evidence_only"),
+        ("Russian forces failed to gain air superiority.", "Russia gained air superiority.", "neg_evidence_only"),
+        ("Russian forces captured Soledar.", "Russian forces did not capture Soledar.", "neg_claim_only"),
+        ("The strike killed at least 50 people.", "The strike killed about a dozen people.", "num_mismatch"),
+        ("Forces advanced up to 40 km east of the city.", "Forces advanced 100 km east of the city.", "num_mismatch"),
+        ("The strike killed many people.", "The strike killed 22 people.", "num_unsupported"),
+        ("Shoigu said it has more than 1.251 million members.", "It has over 1.25 million members.", "num_match"),
+        (
+            "Putin said the call-up starts on November 1.",
+            "Putin said the call-up starts on October 1.",
+            "date_mismatch",
+        ),
+        ("The White House confirmed the report.", "The White House denied the report.", "antonym"),
+        ("The explosion seriously damaged the bridge.", "The explosion left the bridge undamaged.", "antonym"),
+        ("Attacks took place northwest of Kyiv.", "Attacks took place northeast of Kyiv.", "compass_mismatch"),
+        (
+            "Sources said the detainees were Tajik nationals.",
+            "Sources said the detainees were Chechen.",
+            "demonym_mismatch",
+        ),
+    ],
+)
 def test_each_signal_fires_on_its_case(evidence, claim, name):
     assert sig(evidence, claim)[name] == 1.0
 
 
 def test_signals_stay_quiet_on_a_faithful_paraphrase():
-    s = sig("Russian forces advancing east out of Crimea captured Berdyansk, 70km west of Mariupol, on February 26.",
-            "On February 26, 2022, Russian troops from Crimea took Berdyansk, about 70 km west of Mariupol.")
+    s = sig(
+        "Russian forces advancing east out of Crimea captured Berdyansk, 70km west of Mariupol, on February 26.",
+        "On February 26, 2022, Russian troops from Crimea took Berdyansk, about 70 km west of Mariupol.",
+    )
     assert {k: v for k, v in s.items() if v and k != "num_match"} == {}
     assert s["num_match"] == 1.0
 
@@ -50,52 +62,82 @@ def test_signals_stay_quiet_on_a_faithful_paraphrase():
 def test_a_negation_counts_only_where_its_clause_touches_the_claim():
     claim = "Shoigu said Russia would not send conscripts to combat zones."
     # The "no" belongs to a clause about something else; both texts negate the same thing.
-    quote = ("We have no independent confirmation of these reports, but Shoigu stated that Russia would not deploy "
-             "conscripts to combat zones.")
+    quote = (
+        "We have no independent confirmation of these reports, but Shoigu stated that Russia would not deploy "
+        "conscripts to combat zones."
+    )
     assert F.negations(quote) == 2 and F.negations(quote, about=claim) == 1
     assert sig(quote, claim)["neg_evidence_only"] == 0.0 and sig(quote, claim)["neg_claim_only"] == 0.0
     # An unrelated negation beside an unnegated claim does not make a contradiction either ...
-    assert sig("Ukraine did not comment, and Russian forces captured Soledar.",
-               "Russian forces captured Soledar.")["neg_evidence_only"] == 0.0
+    assert (
+        sig("Ukraine did not comment, and Russian forces captured Soledar.", "Russian forces captured Soledar.")[
+            "neg_evidence_only"
+        ]
+        == 0.0
+    )
     # ... while a clause-final denial, whose object came before it, still counts.
-    assert sig("Russian sources claimed that Russian forces captured Soledar, which Ukrainian officials denied.",
-               "Russian forces captured Soledar.")["neg_evidence_only"] == 1.0
+    assert (
+        sig(
+            "Russian sources claimed that Russian forces captured Soledar, which Ukrainian officials denied.",
+            "Russian forces captured Soledar.",
+        )["neg_evidence_only"]
+        == 1.0
+    )
     assert F.negations("Energoatom prepared reactor no. 6 for shutdown.") == 0
     # In a two-sentence candidate, a negation in the sentence that is not about the claim does not count, even where
     # it shares a word with it; nor does one whose clause goes on about something else.
-    two = ("A spokesperson said none of the men detained for the attack were local residents. Analysts assess that "
-           "the militia is most likely responsible for the attack on the stadium.")
+    two = (
+        "A spokesperson said none of the men detained for the attack were local residents. Analysts assess that "
+        "the militia is most likely responsible for the attack on the stadium."
+    )
     assert F.negations(two, about="Analysts assessed that the militia was most likely behind the stadium attack.") == 0
-    assert F.negations("Russian forces captured Soledar and did not advance on Bakhmut.",
-                       about="Russian forces captured Soledar.") == 0
+    assert (
+        F.negations(
+            "Russian forces captured Soledar and did not advance on Bakhmut.", about="Russian forces captured Soledar."
+        )
+        == 0
+    )
     # 'gain' and 'gained' are the same word to the scope check.
     assert F.negations("Russian forces failed to gain ground.", about="Russia gained ground.") == 1
 
 
 def test_two_negations_of_the_same_thing_cancel():
     # The source's "did not" sits in a clause cut from its subject at "but"; both sides still negate the attacks.
-    but = sig("The 5th Brigade's armored units kept gathering near the Dnipro river crossing at Kherson but did not "
-              "launch any major attacks.",
-              "The 5th Brigade's armored units gathering near the Dnipro river crossing at Kherson did not carry out "
-              "any major attacks.")
+    but = sig(
+        "The 5th Brigade's armored units kept gathering near the Dnipro river crossing at Kherson but did not "
+        "launch any major attacks.",
+        "The 5th Brigade's armored units gathering near the Dnipro river crossing at Kherson did not carry out "
+        "any major attacks.",
+    )
     assert but["neg_claim_only"] == 0.0 and but["neg_evidence_only"] == 0.0
     # A second negation in the sentence negates something else ("lack coherent plans"), so it is not counted against
     # a claim that shares the first one.
-    paid = sig("Reports that workers have not been paid for their work suggest that administrations lack coherent "
-               "plans and financial backing from the government to employ workers on projects.",
-               "Workers had reportedly not been paid for their work.")
+    paid = sig(
+        "Reports that workers have not been paid for their work suggest that administrations lack coherent "
+        "plans and financial backing from the government to employ workers on projects.",
+        "Workers had reportedly not been paid for their work.",
+    )
     assert paid["neg_evidence_only"] == 0.0 and paid["neg_claim_only"] == 0.0
     # Sharing only the verb is not the same thing: the claim's negation still stands against the source.
-    assert sig("Russian forces captured the town but did not capture the bridge.",
-               "Russian forces did not capture the town.")["neg_claim_only"] == 1.0
+    assert (
+        sig(
+            "Russian forces captured the town but did not capture the bridge.",
+            "Russian forces did not capture the town.",
+        )["neg_claim_only"]
+        == 1.0
+    )
     # And a one-sided negation still fires.
-    assert sig("Russian forces have not captured the town.", "Russian forces captured the town.")[
-        "neg_evidence_only"] == 1.0
+    assert (
+        sig("Russian forces have not captured the town.", "Russian forces captured the town.")["neg_evidence_only"]
+        == 1.0
+    )
 
 
 def test_a_negation_inside_a_rejected_claim_is_not_the_sources():
-    quote = ("Satellite images showed the strike destroyed at least eight jets at the airfield, contradicting official "
-             "claims that the blasts did not damage any jets.")
+    quote = (
+        "Satellite images showed the strike destroyed at least eight jets at the airfield, contradicting official "
+        "claims that the blasts did not damage any jets."
+    )
     # A flat claim the source affirms: the rejected "did not damage" must not read as the source negating it.
     assert sig(quote, "The strike on the airfield destroyed at least eight jets.")["neg_evidence_only"] == 0.0
     # A claim that reports the rejected negation: the two negations balance, no signal either way.
@@ -106,8 +148,9 @@ def test_a_negation_inside_a_rejected_claim_is_not_the_sources():
     assert F.negation_cues(denied, about="The troops captured the town.") == (1, 0)
     assert sig(denied, "The troops captured the town.")["neg_evidence_only"] == 1.0
     # ... and a denied negation is two negations that go together.
-    assert F.negation_cues("The governor denied reports that the troops had not captured the town.",
-                           about="The troops captured the town.") == (0, 2)
+    assert F.negation_cues(
+        "The governor denied reports that the troops had not captured the town.", about="The troops captured the town."
+    ) == (0, 2)
 
 
 def test_numbers_skip_dates_and_years_and_read_words():
@@ -117,8 +160,10 @@ def test_numbers_skip_dates_and_years_and_read_words():
     assert F.numbers("A missile struck the station, killing many.[11] Officials said") == []
     # Ordinals name a position, not a quantity: "the 300th day" does not contradict "about three hours".
     assert F.numbers("on the 300th day of the war, the 2nd Army Corps and the 21st brigade") == []
-    assert sig("He visited the front on the 300th day of the war.", "The visit lasted about three hours.")[
-        "num_mismatch"] == 0.0
+    assert (
+        sig("He visited the front on the 300th day of the war.", "The visit lasted about three hours.")["num_mismatch"]
+        == 0.0
+    )
     s = sig("A missile struck the station, killing many civilians.[11]", "The strike killed 22 civilians.")
     assert s["num_unsupported"] == 1.0 and s["num_mismatch"] == 0.0
 
@@ -194,29 +239,42 @@ def test_shipped_combiner_matches_this_code_and_keeps_clear_pairs():
     assert model.meta and model.meta["claims"]  # fitted on traced dev claims, with its measurements
     pairs = [
         *CLEAR,
-        ("Forces advanced up to 40 km east of the city.", "Forces advanced 100 km east of the city.",
-         "contradiction"),
+        ("Forces advanced up to 40 km east of the city.", "Forces advanced 100 km east of the city.", "contradiction"),
         ("Russian forces have not captured Soledar.", "Russian forces captured Soledar.", "contradiction"),
-        ("The White House confirmed that Iranian personnel are in Crimea.",
-         "The White House denied that Iranian personnel are in Crimea.", "contradiction"),
-        ("Russian forces captured Berdyansk, 70 km west of Mariupol, on February 26.",
-         "On February 26 Russian troops took Berdyansk, about 70 km west of Mariupol.", "entailment"),
+        (
+            "The White House confirmed that Iranian personnel are in Crimea.",
+            "The White House denied that Iranian personnel are in Crimea.",
+            "contradiction",
+        ),
+        (
+            "Russian forces captured Berdyansk, 70 km west of Mariupol, on February 26.",
+            "On February 26 Russian troops took Berdyansk, about 70 km west of Mariupol.",
+            "entailment",
+        ),
     ]
     probs = load_verifier("shipped", "shipped").score([(p, h) for p, h, _ in pairs])
     assert [("entailment", "neutral", "contradiction")[i] for i in probs.argmax(axis=1)] == [lab for *_, lab in pairs]
 
 
 # ---------------------------------------------------------------------------- calibration from traces
-def traced(dataset: str, claim: str, label: str, sentences: list[str], evidence: list[dict],
-           table: dict) -> calibrate.Traced:
-    passages = [(f"r{i}:0-{len(s)}", f"r{i}" if dataset == "isw" else f"scifact-{i}", 0, s, "ISW")
-                for i, s in enumerate(sentences)]
+def traced(
+    dataset: str, claim: str, label: str, sentences: list[str], evidence: list[dict], table: dict
+) -> calibrate.Traced:
+    passages = [
+        (f"r{i}:0-{len(s)}", f"r{i}" if dataset == "isw" else f"scifact-{i}", 0, s, "ISW")
+        for i, s in enumerate(sentences)
+    ]
     cands = [c for c in candidates(claim, passages, min_overlap=0.0) if c.start == 0 and c.end == len(c.text)]
     base = FakeScorer(table).score([(c.text, claim) for c in cands])
     for c, p in zip(cands, base):
         c.probs = p
-    t = calibrate.Traced(dataset, GoldClaim(claim, claim, label, evidence), cands,
-                         {c.report_id: "2022-06-01" for c in cands}, base=[p.copy() for p in base])
+    t = calibrate.Traced(
+        dataset,
+        GoldClaim(claim, claim, label, evidence),
+        cands,
+        {c.report_id: "2022-06-01" for c in cands},
+        base=[p.copy() for p in base],
+    )
     t.x = features([(c.text, claim) for c in cands], np.asarray(base))
     t.y = calibrate.candidate_labels(t)
     return t
@@ -243,8 +301,11 @@ def test_evaluate_reports_every_view_on_the_same_traces():
     for i in range(40):
         label = ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")[i % 3]
         claim = f"Unit {i} captured the town of Alpha{i}."
-        gold = f"Unit {i} captured the town of Alpha{i} on June 1." if label == "SUPPORTS" else \
-            f"Unit {i} failed to capture the town of Alpha{i}."
+        gold = (
+            f"Unit {i} captured the town of Alpha{i} on June 1."
+            if label == "SUPPORTS"
+            else f"Unit {i} failed to capture the town of Alpha{i}."
+        )
         noise = f"Unit {i} moved supplies toward Alpha{i} yesterday."
         p = {"SUPPORTS": (0.8, 0.1, 0.1), "REFUTES": (0.3, 0.2, 0.5)}.get(label, (0.1, 0.8, 0.1))
         table = {(gold, claim): p, (noise, claim): tuple(rng.dirichlet([1, 3, 1]))}
@@ -253,8 +314,13 @@ def test_evaluate_reports_every_view_on_the_same_traces():
     report = calibrate.evaluate(items, Thresholds(), folds=4)
     for name in ("isw", "scifact"):
         entry = report[name]
-        assert {"cross_encoder_only", "combiner_cross_fitted", "combiner_cross_dataset",
-                "pairs_cross_encoder_only", "pairs_combiner_cross_fitted"} <= set(entry)
+        assert {
+            "cross_encoder_only",
+            "combiner_cross_fitted",
+            "combiner_cross_dataset",
+            "pairs_cross_encoder_only",
+            "pairs_combiner_cross_fitted",
+        } <= set(entry)
         assert entry["cross_encoder_only"]["n"] == 20
         assert 0.0 <= entry["combiner_cross_fitted"]["accuracy"] <= 1.0
     model = calibrate.fit_traced(items)

@@ -13,10 +13,12 @@ from index.keywords import KeywordIndex
 from index.store import Store
 from tests.conftest import report
 
-TEXTS = ["Russian forces captured Berdyansk on February 26 after a short fight near the port.",
-         "Ukrainian forces shelled Russian positions near Kharkiv and Izyum.",
-         "Berdyansk port was struck twice; Berdyansk burned through the night.",
-         "Russian forces advanced toward Mariupol from the west, Russian sources said."]
+TEXTS = [
+    "Russian forces captured Berdyansk on February 26 after a short fight near the port.",
+    "Ukrainian forces shelled Russian positions near Kharkiv and Izyum.",
+    "Berdyansk port was struck twice; Berdyansk burned through the night.",
+    "Russian forces advanced toward Mariupol from the west, Russian sources said.",
+]
 
 
 @pytest.mark.parametrize("query", ["Berdyansk port", "Russian forces Russian positions", "captured Mariupol"])
@@ -26,8 +28,9 @@ def test_a_delta_passage_scores_exactly_as_if_it_had_been_indexed(query):
     # The same texts under other ids in the delta, scored with the main index's statistics: identical scores.
     both = main.with_delta(["a2", "b2", "c2", "d2"], TEXTS, frozenset())
     found = dict(both.search(query, 8))
-    assert full and {k + "2": v for k, v in full.items()} == pytest.approx({k: v for k, v in found.items()
-                                                                           if k.endswith("2")}, rel=1e-5)
+    assert full and {k + "2": v for k, v in full.items()} == pytest.approx(
+        {k: v for k, v in found.items() if k.endswith("2")}, rel=1e-5
+    )
 
 
 def test_stale_rows_are_skipped_and_a_word_new_to_the_main_index_is_found():
@@ -47,12 +50,12 @@ def test_ingest_updates_keywords_by_delta_and_a_reopen_keeps_them(tmp_path, embe
     with Store(data) as s:
         ingest_reports(s, base, embedder.encode)
         built = s._keyword
-        ingest_reports(s, [report("r9", "Wagner Group fighters entered Soledar.", date="2022-03-09")],
-                       embedder.encode)
+        ingest_reports(s, [report("r9", "Wagner Group fighters entered Soledar.", date="2022-03-09")], embedder.encode)
         assert s._keyword.model is built.model and s._keyword.delta_ids  # no rebuild for one report
         assert _hits(s, "Soledar Wagner") == {"r9"}
-        ingest_reports(s, [report("r0", "Russian forces withdrew from Kyiv Oblast.", date="2022-03-01")],
-                       embedder.encode)  # r0 changed: its old words must go, its new ones come
+        ingest_reports(
+            s, [report("r0", "Russian forces withdrew from Kyiv Oblast.", date="2022-03-01")], embedder.encode
+        )  # r0 changed: its old words must go, its new ones come
         assert "r0" not in _hits(s, "captured Berdyansk") and _hits(s, "withdrew Kyiv") == {"r0"}
         assert s.delete_report("r2")
         assert "r2" not in _hits(s, "Berdyansk burned")

@@ -39,8 +39,20 @@ def engine_with(library, responses: list[str] | None = None, model=None) -> Engi
 
 
 def cite(quote: str) -> Citation:
-    return Citation(report_id="r", title="t", date="2024-03-24", url="", source="ISW", quote=quote, start=0,
-                    end=len(quote), score=0.9, stance="supports", attribution="ISW", context=quote)
+    return Citation(
+        report_id="r",
+        title="t",
+        date="2024-03-24",
+        url="",
+        source="ISW",
+        quote=quote,
+        start=0,
+        end=len(quote),
+        score=0.9,
+        stance="supports",
+        attribution="ISW",
+        context=quote,
+    )
 
 
 def test_validation_drops_invented_markers_and_rejects_misquotes():
@@ -59,8 +71,13 @@ def test_combine_verdicts():
 
 
 def test_llm_answer_is_used_when_valid(library):
-    e = engine_with(library, ['["' + CLAIM + '"]', 'ISW (2024-03-24) said Islamic State was "most likely '
-                                                   'responsible for the terrorist attack" [1].'])
+    e = engine_with(
+        library,
+        [
+            '["' + CLAIM + '"]',
+            'ISW (2024-03-24) said Islamic State was "most likely responsible for the terrorist attack" [1].',
+        ],
+    )
     reply = e.check(CLAIM)
     assert reply.verdict == "SUPPORTED" and reply.answer_source == "llm" and reply.answer.endswith("[1].")
     e.store.close()
@@ -90,8 +107,10 @@ def test_a_failing_model_falls_back_with_a_note(library):
 
 
 def test_compound_claims_are_decomposed_and_combined(library):
-    parts = ["ISW assessed that Islamic State was most likely behind the Crocus City Hall attack",
-             "ISW blamed Ukraine for the Crocus City Hall attack"]
+    parts = [
+        "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack",
+        "ISW blamed Ukraine for the Crocus City Hall attack",
+    ]
     e = engine_with(library, ['["' + '", "'.join(parts) + '"]', "Mixed evidence [1]."])
     reply = e.check(" and ".join(parts))
     assert [s["claim"] for s in reply.subclaims] == parts

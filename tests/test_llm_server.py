@@ -69,8 +69,9 @@ def library(tmp_path_factory):
 
 def test_real_server_answers_are_validated_and_the_verdict_is_the_verifiers(llama, library):
     data, baseline = library
-    e = open_engine(Settings(data_dir=data, llm_base_url=llama, llm_model="smollm2", llm_timeout=120,
-                             llm_max_tokens=80))
+    e = open_engine(
+        Settings(data_dir=data, llm_base_url=llama, llm_model="smollm2", llm_timeout=120, llm_max_tokens=80)
+    )
     steps = list(e.stream_check(CLAIM))
     reply = steps[-1]
     assert [s for s in steps if isinstance(s, Token)]  # streamed token by token

@@ -23,18 +23,26 @@ def test_seed_report_header_is_parsed():
 
 def test_markdown_front_matter(tmp_path):
     f = tmp_path / "note.md"
-    f.write_text("---\ntitle: A note\ndate: 2022-05-01\nurl: https://example.org/n\nsource: Reuters\n---\n"
-                 "Body text here.")
+    f.write_text(
+        "---\ntitle: A note\ndate: 2022-05-01\nurl: https://example.org/n\nsource: Reuters\n---\nBody text here."
+    )
     (r,) = list(load(str(f)))
-    assert (r.title, r.date, r.url, r.source, r.text) == ("A note", "2022-05-01", "https://example.org/n", "Reuters",
-                                                          "Body text here.")
+    assert (r.title, r.date, r.url, r.source, r.text) == (
+        "A note",
+        "2022-05-01",
+        "https://example.org/n",
+        "Reuters",
+        "Body text here.",
+    )
 
 
 def test_html_main_text_only(tmp_path):
     f = tmp_path / "page.html"
     body = " ".join(["Russian forces shelled the city of Kharkiv on Tuesday, officials said."] * 5)
-    f.write_text(f"<html><head><title>Kharkiv shelled</title></head><body><nav>Home | About | Login</nav>"
-                 f"<article><h1>Kharkiv shelled</h1><p>{body}</p></article><footer>Copyright</footer></body></html>")
+    f.write_text(
+        f"<html><head><title>Kharkiv shelled</title></head><body><nav>Home | About | Login</nav>"
+        f"<article><h1>Kharkiv shelled</h1><p>{body}</p></article><footer>Copyright</footer></body></html>"
+    )
     (r,) = list(load(str(f)))
     assert "Kharkiv" in r.text and "Login" not in r.text
 
@@ -67,9 +75,17 @@ def test_isw_jsonl_loads_as_it_is():
 
 def test_jsonl_bad_lines_are_reported_with_line_numbers(tmp_path):
     f = tmp_path / "mixed.jsonl"
-    f.write_text("\n".join([json.dumps({"id": "a", "text": "Good one."}), "{not json", json.dumps([1, 2]),
-                            json.dumps({"id": "b"}),
-                            json.dumps({"id": "c", "text": "Good two.", "date": "2022-01-02"})]))
+    f.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "a", "text": "Good one."}),
+                "{not json",
+                json.dumps([1, 2]),
+                json.dumps({"id": "b"}),
+                json.dumps({"id": "c", "text": "Good two.", "date": "2022-01-02"}),
+            ]
+        )
+    )
     issues: list[LoadIssue] = []
     reports = list(load(str(f), issues=issues))
     assert [r.id for r in reports] == ["a", "c"]
@@ -85,17 +101,20 @@ def test_csv_rows(tmp_path):
     assert issues and issues[0].where.endswith(":3")
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("empty.txt", b"", "empty"),
-    ("blank.txt", b"   \n\n  ", "empty"),
-    ("binary.txt", bytes(range(256)) * 4, "binary"),
-    ("latin1.txt", "Caf\xe9 au lait".encode("latin-1"), "UTF-8"),
-    ("fake.pdf", b"just text pretending", "not a PDF"),
-    ("broken.pdf", b"%PDF-1.4\n garbage garbage", "PDF"),
-    ("table.xlsx", b"PK\x03\x04 zip", "unsupported"),
-    ("nothing.jsonl", b"{bad\n{worse\n", "no valid report"),
-    ("notext.csv", b"id,title\n1,x\n", "text"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b"   \n\n  ", "empty"),
+        ("binary.txt", bytes(range(256)) * 4, "binary"),
+        ("latin1.txt", "Caf\xe9 au lait".encode("latin-1"), "UTF-8"),
+        ("fake.pdf", b"just text pretending", "not a PDF"),
+        ("broken.pdf", b"%PDF-1.4\n garbage garbage", "PDF"),
+        ("table.xlsx", b"PK\x03\x04 zip", "unsupported"),
+        ("nothing.jsonl", b"{bad\n{worse\n", "no valid report"),
+        ("notext.csv", b"id,title\n1,x\n", "text"),
+    ],
+)
 def test_bad_files_raise_clear_errors(tmp_path, name, data, message):
     f = tmp_path / name
     f.write_bytes(data)
@@ -123,9 +142,18 @@ def test_folder_keeps_going_past_bad_files(tmp_path):
     assert [r.id for r in reports] == ["a"] and len(issues) == 1 and "binary" in issues[0].message
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:9/x", "http://localhost/x", "http://10.1.2.3/x",
-                                 "http://[::1]/x", "http://169.254.169.254/latest", "file:///etc/passwd",
-                                 "ftp://example.org/x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/x",
+        "http://localhost/x",
+        "http://10.1.2.3/x",
+        "http://[::1]/x",
+        "http://169.254.169.254/latest",
+        "file:///etc/passwd",
+        "ftp://example.org/x",
+    ],
+)
 def test_ssrf_refused(url):
     with pytest.raises(LoadError):
         check_url(url, allow_private=False)
@@ -144,8 +172,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(200)
             self.end_headers()
         else:
-            body = b"<html><body><article><p>" + b"Ukrainian forces liberated Kherson city on November 11. " * 5 + \
-                   b"</p></article></body></html>"
+            body = (
+                b"<html><body><article><p>"
+                + b"Ukrainian forces liberated Kherson city on November 11. " * 5
+                + b"</p></article></body></html>"
+            )
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
             self.end_headers()

@@ -7,8 +7,12 @@ PRED = ["SUPPORTS", "REFUTES", "REFUTES", "REFUTES", "SUPPORTS", "NOT_ENOUGH_INF
 
 
 def test_label_mapping():
-    assert VERDICT_TO_LABEL == {"SUPPORTED": "SUPPORTS", "REFUTED": "REFUTES",
-                                "NOT_ENOUGH_EVIDENCE": "NOT_ENOUGH_INFO", "CONFLICTING": "NOT_ENOUGH_INFO"}
+    assert VERDICT_TO_LABEL == {
+        "SUPPORTED": "SUPPORTS",
+        "REFUTED": "REFUTES",
+        "NOT_ENOUGH_EVIDENCE": "NOT_ENOUGH_INFO",
+        "CONFLICTING": "NOT_ENOUGH_INFO",
+    }
 
 
 def test_accuracy_and_confusion():

@@ -8,8 +8,12 @@ import pytest
 from index import query_encoder as qe
 from index.embeddings import DEFAULT_MODEL, Embedder
 
-TEXTS = ["Russian forces captured Kherson on March 2.", "Who does ISW think attacked Crocus City Hall?",
-         "Zaporizhzhia — 1,250 km², «quotes»", "word " * 300]
+TEXTS = [
+    "Russian forces captured Kherson on March 2.",
+    "Who does ISW think attacked Crocus City Hall?",
+    "Zaporizhzhia — 1,250 km², «quotes»",
+    "word " * 300,
+]
 
 
 @pytest.fixture(autouse=True)

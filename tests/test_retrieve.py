@@ -19,8 +19,7 @@ class FakeStore:
         self.searched: list[tuple[str, int, int]] = []
 
     def _ranked(self, k: int, date_from: int, date_to: int) -> list[tuple[str, float]]:
-        ok = [p for p in self.passages.values()
-              if p.date_int >= date_from and (not date_to or p.date_int <= date_to)]
+        ok = [p for p in self.passages.values() if p.date_int >= date_from and (not date_to or p.date_int <= date_to)]
         ok.sort(key=lambda p: -p.date_int)
         return [(p.id, 1.0 - i / 100) for i, p in enumerate(ok[:k])]
 
@@ -39,8 +38,9 @@ class FakeStore:
 def test_the_period_a_claim_names_is_searched_on_its_own():
     store = FakeStore()
     # A claim about May 3: reports from May 3 on may speak to it, those of May 3-5 are preferred.
-    query = Query("assaults near the town on May 3", date_from=20220503, prefer=(20220503, 20220505),
-                  top_k=5, candidates=10)
+    query = Query(
+        "assaults near the town on May 3", date_from=20220503, prefer=(20220503, 20220505), top_k=5, candidates=10
+    )
     hits = retrieve(store, query, np.zeros(4))
     assert ("dense", 20220503, 20220505) in store.searched and ("keyword", 20220503, 20220505) in store.searched
     assert "r02" in {h.report_id for h in hits}  # May 3: out of reach of the library-wide top 10
@@ -52,8 +52,9 @@ def test_no_extra_search_without_a_period_or_when_it_is_the_whole_filter():
     retrieve(store, Query("assaults near the town", top_k=5, candidates=10), np.zeros(4))
     assert len(store.searched) == 2
     store.searched.clear()
-    retrieve(store, Query("x", date_from=20220503, date_to=20220513, prefer=(20220503, 20220513), candidates=10),
-             np.zeros(4))
+    retrieve(
+        store, Query("x", date_from=20220503, date_to=20220513, prefer=(20220503, 20220513), candidates=10), np.zeros(4)
+    )
     assert len(store.searched) == 2
 
 

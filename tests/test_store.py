@@ -25,15 +25,19 @@ def make_reports(n: int, sentences: int = 12):
     out = []
     for i in range(n):
         town = TOWNS[i % len(TOWNS)]
-        text = " ".join(f"Report {i} sentence {j}: forces near {town} fought over position {j * 7 + i}."
-                        for j in range(sentences))
+        text = " ".join(
+            f"Report {i} sentence {j}: forces near {town} fought over position {j * 7 + i}." for j in range(sentences)
+        )
         out.append(report(f"r{i:03d}", text, date=f"2022-{1 + i % 12:02d}-{1 + i % 28:02d}"))
     return out
 
 
 def ids_of(store: Store) -> dict[str, list[str]]:
-    return {"chroma": sorted(store.collection.get(include=[])["ids"]), "catalog": sorted(store._passages),
-            "keyword": sorted(store.keyword_ids())}
+    return {
+        "chroma": sorted(store.collection.get(include=[])["ids"]),
+        "catalog": sorted(store._passages),
+        "keyword": sorted(store.keyword_ids()),
+    }
 
 
 def test_ingest_is_idempotent(store, embedder):
@@ -96,8 +100,10 @@ def test_unchanged_text_is_not_embedded_twice(store, embedder):
 def test_date_filters_dense_and_keyword(store, embedder):
     ingest_reports(store, make_reports(12), embedder.encode)
     vec = embedder.encode(["forces near Bakhmut fought"])[0]
-    for hits in (store.dense_search(vec, 50, date_from=20220301, date_to=20220531),
-                 store.keyword_search("forces near Bakhmut fought", 50, date_from=20220301, date_to=20220531)):
+    for hits in (
+        store.dense_search(vec, 50, date_from=20220301, date_to=20220531),
+        store.keyword_search("forces near Bakhmut fought", 50, date_from=20220301, date_to=20220531),
+    ):
         assert hits
         assert all(20220301 <= store.passage_info(pid).date_int <= 20220531 for pid, _ in hits)
 
@@ -105,10 +111,17 @@ def test_date_filters_dense_and_keyword(store, embedder):
 def test_a_narrow_date_filter_is_searched_exactly(store, embedder):
     # 30 later reports about the query's subject crowd the unfiltered over-fetch; the one report in range is found by
     # brute force over the cached vectors, with the same passages Chroma's own filtered search returns.
-    later = [report(f"l{i:02d}", f"Russian forces shelled Bakhmut again on day {i}. Shelling of Bakhmut continued.",
-                    date=f"2023-0{1 + i % 9}-{1 + i % 28:02d}") for i in range(30)]
-    early = report("e", "Ukrainian officials reported artillery fire near Bakhmut. Farmers planted wheat.",
-                   date="2022-06-01")
+    later = [
+        report(
+            f"l{i:02d}",
+            f"Russian forces shelled Bakhmut again on day {i}. Shelling of Bakhmut continued.",
+            date=f"2023-0{1 + i % 9}-{1 + i % 28:02d}",
+        )
+        for i in range(30)
+    ]
+    early = report(
+        "e", "Ukrainian officials reported artillery fire near Bakhmut. Farmers planted wheat.", date="2022-06-01"
+    )
     ingest_reports(store, [*later, early], embedder.encode)
     vec = embedder.encode(["Russian forces shelled Bakhmut"])[0]
     assert all(store.passage_info(p).report_id != "e" for p, _ in store._dense(vec, 16, None))  # over-fetch misses
@@ -123,8 +136,11 @@ def test_a_narrow_date_filter_is_searched_exactly(store, embedder):
 
 
 def test_a_passage_without_a_cached_vector_falls_back_to_chromas_filter(store, embedder):
-    ingest_reports(store, [report(f"l{i:02d}", f"Russian forces shelled Bakhmut on day {i}.", date="2023-03-01")
-                           for i in range(30)], embedder.encode)
+    ingest_reports(
+        store,
+        [report(f"l{i:02d}", f"Russian forces shelled Bakhmut on day {i}.", date="2023-03-01") for i in range(30)],
+        embedder.encode,
+    )
     odd = report("odd", "Artillery fire near Bakhmut was reported.", date="2022-05-05")
     passages = chunk(odd.id, odd.text)
     store.begin_report(odd)  # written as the scale benchmark does: vectors straight to Chroma, none in the cache
@@ -154,8 +170,13 @@ def test_a_second_process_gets_a_clear_in_use_error(tmp_path):
     data = tmp_path / "data"
     with Store(data):
         t0 = time.time()
-        proc = subprocess.run([sys.executable, "-c", f"from index.store import Store; Store({str(data)!r})"],
-                              cwd=ROOT, capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            [sys.executable, "-c", f"from index.store import Store; Store({str(data)!r})"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert time.time() - t0 < 30
         assert proc.returncode != 0 and "is in use by another claimcheck process" in proc.stderr
     with pytest.raises(DataDirInUse), Store(data):
@@ -189,16 +210,25 @@ def kill_trials(tmp_path: Path, trials: int, seed: int = 7) -> None:
     _write_library(lib, 60)
     clean = tmp_path / "clean"
     cli = [sys.executable, "-m", "bot.cli"]
-    subprocess.run([*cli, "--data-dir", str(clean), "ingest", "--quiet", str(lib)], cwd=ROOT, check=True,
-                   capture_output=True, timeout=600)
+    subprocess.run(
+        [*cli, "--data-dir", str(clean), "ingest", "--quiet", str(lib)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     expected = _ids_in(clean)
     assert len(expected["chroma"]) > 100
     rng = random.Random(seed)
     interrupted = 0
     for trial in range(trials):
         data = tmp_path / f"killed{trial}"
-        proc = subprocess.Popen([*cli, "--data-dir", str(data), "ingest", str(lib)], cwd=ROOT,
-                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [*cli, "--data-dir", str(data), "ingest", str(lib)],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+        )
         assert proc.stderr is not None
         os.set_blocking(proc.stderr.fileno(), False)
         t0, started = time.time(), None
@@ -214,8 +244,13 @@ def kill_trials(tmp_path: Path, trials: int, seed: int = 7) -> None:
             time.sleep(0.02)
         proc.wait(timeout=30)
         interrupted += _complete_reports(data) < 60
-        rerun = subprocess.run([*cli, "--data-dir", str(data), "ingest", "--quiet", str(lib)], cwd=ROOT,
-                               capture_output=True, text=True, timeout=600)
+        rerun = subprocess.run(
+            [*cli, "--data-dir", str(data), "ingest", "--quiet", str(lib)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert rerun.returncode == 0, rerun.stderr
         assert _ids_in(data) == expected, f"trial {trial}: killed after {delay:.2f}s differs from a clean ingest"
     assert interrupted >= max(1, trials // 2), f"only {interrupted} of {trials} kills landed mid-ingest"

@@ -6,8 +6,10 @@ from bot.dates import off_period, parse_claim_dates
 from index.chunking import chunk
 from index.sentences import sentence_spans
 
-TEXT = ("Gen. Valery Gerasimov met U.S. officials on Jan. 5. Russian forces advanced 5 km near Bakhmut.[3] "
-        "Ukrainian forces repelled assaults.\n\nA new paragraph starts here. It has two sentences.")
+TEXT = (
+    "Gen. Valery Gerasimov met U.S. officials on Jan. 5. Russian forces advanced 5 km near Bakhmut.[3] "
+    "Ukrainian forces repelled assaults.\n\nA new paragraph starts here. It has two sentences."
+)
 
 
 def test_sentence_spans_are_slices_and_respect_abbreviations():
@@ -24,7 +26,7 @@ def test_chunks_are_verbatim_whole_sentences_with_overlap():
     passages = chunk("r1", text, max_chars=300)
     assert len(passages) > 5
     for p in passages:
-        assert text[p.start:p.end] == p.text
+        assert text[p.start : p.end] == p.text
         assert p.text.endswith(".") and p.text[0].isupper()
         assert len(p.text) <= 300
     covered = set()
@@ -38,7 +40,7 @@ def test_a_sentence_longer_than_the_limit_is_kept_whole():
     text = "Short one. " + "word " * 200 + "end. Last one."
     passages = chunk("r", text, max_chars=100)
     assert any(len(p.text) > 100 for p in passages)
-    assert all(text[p.start:p.end] == p.text for p in passages)
+    assert all(text[p.start : p.end] == p.text for p in passages)
 
 
 def test_claim_dates():

@@ -43,8 +43,10 @@ def test_a_pair_scores_the_same_whatever_is_scored_beside_it():
     batch-mates' lengths and content (by up to 0.35 on ISW candidates)."""
     scorer = load_scorer()
     alone = scorer.score([CLEAR[3][:2]])[0]
-    long_mate = (" ".join(["Ukrainian forces repelled Russian assaults near Kharkiv City on February 26."] * 8),
-                 "Russian forces took Kharkiv.")
+    long_mate = (
+        " ".join(["Ukrainian forces repelled Russian assaults near Kharkiv City on February 26."] * 8),
+        "Russian forces took Kharkiv.",
+    )
     beside = scorer.score([CLEAR[0][:2], long_mate, CLEAR[3][:2], CLEAR[5][:2]])[2]
     assert np.array_equal(alone, beside)
 
@@ -59,10 +61,16 @@ def test_any_hf_cross_encoder_by_path(tmp_path):
     transformers = pytest.importorskip("transformers")
     from index.embeddings import resolve_model_path
 
-    config = transformers.BertConfig(vocab_size=30522, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                                     intermediate_size=64, num_labels=3,
-                                     id2label={0: "CONTRADICTION", 1: "ENTAILMENT", 2: "NEUTRAL"},
-                                     label2id={"CONTRADICTION": 0, "ENTAILMENT": 1, "NEUTRAL": 2})
+    config = transformers.BertConfig(
+        vocab_size=30522,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        num_labels=3,
+        id2label={0: "CONTRADICTION", 1: "ENTAILMENT", 2: "NEUTRAL"},
+        label2id={"CONTRADICTION": 0, "ENTAILMENT": 1, "NEUTRAL": 2},
+    )
     transformers.BertForSequenceClassification(config).save_pretrained(tmp_path / "tiny")
     transformers.AutoTokenizer.from_pretrained(resolve_model_path("")).save_pretrained(tmp_path / "tiny")
     scorer = load_scorer(str(tmp_path / "tiny"))
@@ -74,17 +82,26 @@ def test_any_hf_cross_encoder_by_path(tmp_path):
 RNG = random.Random(3)
 
 
-@pytest.mark.parametrize(("op", "sentence", "expected"), [
-    (synth.negate, "Russian forces are advancing on Bakhmut.", "Russian forces are not advancing on Bakhmut."),
-    (synth.assert_negated, "Russian forces were unable to secure the Boryspil airport.",
-     "Russian forces secured the Boryspil airport."),
-    (synth.assert_negated, "Russian forces have yet to establish full control of the city.",
-     "Russian forces established full control of the city."),
-    (synth.swap_nationality, "Russian sources claimed all the detainees were Tajik nationals.", "Tajik"),
-    (synth.change_date, "Russian forces captured Berdyansk on February 26.", "February 26"),
-    (synth.change_number, "The strike killed at least 50 civilians.", "50"),
-    (synth.swap_place, "Russian forces shelled Kharkiv overnight.", "Kharkiv"),
-])
+@pytest.mark.parametrize(
+    ("op", "sentence", "expected"),
+    [
+        (synth.negate, "Russian forces are advancing on Bakhmut.", "Russian forces are not advancing on Bakhmut."),
+        (
+            synth.assert_negated,
+            "Russian forces were unable to secure the Boryspil airport.",
+            "Russian forces secured the Boryspil airport.",
+        ),
+        (
+            synth.assert_negated,
+            "Russian forces have yet to establish full control of the city.",
+            "Russian forces established full control of the city.",
+        ),
+        (synth.swap_nationality, "Russian sources claimed all the detainees were Tajik nationals.", "Tajik"),
+        (synth.change_date, "Russian forces captured Berdyansk on February 26.", "February 26"),
+        (synth.change_number, "The strike killed at least 50 civilians.", "50"),
+        (synth.swap_place, "Russian forces shelled Kharkiv overnight.", "Kharkiv"),
+    ],
+)
 def test_contradiction_transformations_change_the_fact(op, sentence, expected):
     out = op(sentence, RNG)
     assert out and out != sentence
@@ -94,13 +111,23 @@ def test_contradiction_transformations_change_the_fact(op, sentence, expected):
         assert not re.search(rf"\b{expected}\b", out)  # the fact named by `expected` was changed
 
 
-@pytest.mark.parametrize(("op", "sentence", "must_keep"), [
-    (synth.cut_clause, "Russian forces captured Izyum on April 1, indicating that the offensive continues.",
-     "Russian forces captured Izyum on April 1."),
-    (synth.drop_parentheses, "The Ministry of Defense (MoD) ordered a withdrawal.", "The Ministry of Defense ordered"),
-    (synth.front_date, "Ukrainian authorities shut down the last reactor on September 11.", "On September 11, "),
-    (synth.reformat_number, "Russian forces advanced 70km west of Mariupol.", "70 k"),
-])
+@pytest.mark.parametrize(
+    ("op", "sentence", "must_keep"),
+    [
+        (
+            synth.cut_clause,
+            "Russian forces captured Izyum on April 1, indicating that the offensive continues.",
+            "Russian forces captured Izyum on April 1.",
+        ),
+        (
+            synth.drop_parentheses,
+            "The Ministry of Defense (MoD) ordered a withdrawal.",
+            "The Ministry of Defense ordered",
+        ),
+        (synth.front_date, "Ukrainian authorities shut down the last reactor on September 11.", "On September 11, "),
+        (synth.reformat_number, "Russian forces advanced 70km west of Mariupol.", "70 k"),
+    ],
+)
 def test_paraphrase_transformations_keep_the_fact(op, sentence, must_keep):
     out = op(sentence, random.Random(0))
     assert out and must_keep in out
@@ -113,8 +140,9 @@ def test_attribution_strip_makes_a_neutral_claim():
 
 
 def test_added_context_keeps_speaker_and_facts_and_is_true_of_the_report_date():
-    said = synth.add_context("Ukrainian sources reported that Russian troops failed to take Soledar.",
-                             random.Random(0), 2022, 7, 27)
+    said = synth.add_context(
+        "Ukrainian sources reported that Russian troops failed to take Soledar.", random.Random(0), 2022, 7, 27
+    )
     assert said is not None and said.startswith("Ukrainian sources reported in ")
     assert said.endswith("that Russian troops failed to take Soledar.")
     assert re.search(r"in (late July 2022|July 2022|2022) that", said)
@@ -131,12 +159,19 @@ def test_added_context_keeps_speaker_and_facts_and_is_true_of_the_report_date():
 
 
 def test_generator_is_balanced_and_deterministic():
-    src = [synth.Source([
-        "Russian forces captured Berdyansk, 70km west of Mariupol, early on February 26.",
-        "Ukrainian forces repelled Russian assaults near Kharkiv City on February 26.",
-        "Russian sources claimed that Ukrainian forces shelled residential areas of Donetsk City.",
-        "Russian forces were unable to secure the Boryspil airport southeast of Kyiv.",
-    ] * 3, 2022, 2)]
+    src = [
+        synth.Source(
+            [
+                "Russian forces captured Berdyansk, 70km west of Mariupol, early on February 26.",
+                "Ukrainian forces repelled Russian assaults near Kharkiv City on February 26.",
+                "Russian sources claimed that Ukrainian forces shelled residential areas of Donetsk City.",
+                "Russian forces were unable to secure the Boryspil airport southeast of Kyiv.",
+            ]
+            * 3,
+            2022,
+            2,
+        )
+    ]
     a, b = list(synth.generate(src, seed=5)), list(synth.generate(src, seed=5))
     assert a == b
     labels = {p.label for p in a}
@@ -151,14 +186,43 @@ def test_train_verifier_end_to_end_on_a_tiny_slice(tmp_path):
     pytest.importorskip("transformers")
     data = need_shared_data()
     lib = tmp_path / "lib.jsonl"
-    lib.write_text('{"id": "r", "date": "2022-03-01", "text": "Russian forces captured Berdyansk on February 26. '
-                   'Ukrainian forces repelled assaults near Kharkiv on March 1. Russian sources claimed that '
-                   'Ukrainian forces shelled Donetsk City."}\n')
-    p = subprocess.run([sys.executable, "-m", "bot.cli", "train-verifier", "--data", str(data), "--library", str(lib),
-                        "--work", str(tmp_path / "work"), "--limit", "48", "--eval-limit", "40", "--epochs", "1",
-                        "--batch", "16", "--checkpoint-every", "2", "--seed", "7",
-                        "--warmup-share", "0.5"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=600)
+    lib.write_text(
+        '{"id": "r", "date": "2022-03-01", "text": "Russian forces captured Berdyansk on February 26. '
+        "Ukrainian forces repelled assaults near Kharkiv on March 1. Russian sources claimed that "
+        'Ukrainian forces shelled Donetsk City."}\n'
+    )
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "train-verifier",
+            "--data",
+            str(data),
+            "--library",
+            str(lib),
+            "--work",
+            str(tmp_path / "work"),
+            "--limit",
+            "48",
+            "--eval-limit",
+            "40",
+            "--epochs",
+            "1",
+            "--batch",
+            "16",
+            "--checkpoint-every",
+            "2",
+            "--seed",
+            "7",
+            "--warmup-share",
+            "0.5",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert p.returncode == 0, p.stderr[-2000:]
     assert "eta" in p.stderr  # progress with ETA
     model = tmp_path / "work" / "model"
@@ -195,8 +259,9 @@ def test_partial_labels_sum_the_classes_they_allow():
 def test_layer_decay_slows_each_layer_below_the_top():
     transformers = pytest.importorskip("transformers")
     train = pytest.importorskip("bot.verifier.train")
-    config = transformers.BertConfig(vocab_size=50, hidden_size=8, num_hidden_layers=3, num_attention_heads=2,
-                                     intermediate_size=16, num_labels=3)
+    config = transformers.BertConfig(
+        vocab_size=50, hidden_size=8, num_hidden_layers=3, num_attention_heads=2, intermediate_size=16, num_labels=3
+    )
     model = transformers.BertForSequenceClassification(config)
     groups = train.layer_groups(model, 1e-4, 0.5)
     lr_of = {id(p): g["lr"] for g in groups for p in g["params"]}
@@ -219,9 +284,15 @@ def test_train_verifier_refuses_a_bad_layer_decay_or_checkpoint_interval(tmp_pat
     from click.testing import CliRunner
 
     from bot.cli import main
+
     train = pytest.importorskip("bot.verifier.train")
-    for args in (["--layer-decay", "0"], ["--layer-decay", "1.5"], ["--checkpoint-every", "-1"],
-                 ["--warmup-share", "1"], ["--warmup-share", "-0.1"]):
+    for args in (
+        ["--layer-decay", "0"],
+        ["--layer-decay", "1.5"],
+        ["--checkpoint-every", "-1"],
+        ["--warmup-share", "1"],
+        ["--warmup-share", "-0.1"],
+    ):
         result = CliRunner().invoke(main, ["train-verifier", "--data", str(tmp_path), *args])
         assert result.exit_code == 2 and f"Invalid value for '{args[0]}'" in result.output, args
         with pytest.raises(SystemExit):

@@ -29,8 +29,15 @@ from bot.verifier.nli import MODEL_DIR, NLIScorer, load_scorer
 from bot.verify import content_words, overlap
 
 log = logging.getLogger(__name__)
-_INTERACT = ("neg_evidence_only", "neg_claim_only", "num_mismatch", "date_mismatch", "antonym", "demonym_mismatch",
-             "compass_mismatch")
+_INTERACT = (
+    "neg_evidence_only",
+    "neg_claim_only",
+    "num_mismatch",
+    "date_mismatch",
+    "antonym",
+    "demonym_mismatch",
+    "compass_mismatch",
+)
 # Say whether a sentence is about the claim, not which way it points: one weight for entailment and contradiction.
 RELEVANCE = frozenset({"coverage", "names_missing", "num_match"})
 # A detail of the claim the evidence does not state (a number it never gives) argues for "not enough information":
@@ -39,7 +46,11 @@ UNVERIFIABLE = frozenset({"num_unsupported"})
 # Never evidence *for* the claim, never evidence against a contradiction.
 MISMATCH = frozenset({*FEATURES, *(f"entail*{f}" for f in _INTERACT)}) - RELEVANCE - UNVERIFIABLE
 FEATURE_NAMES: tuple[str, ...] = (
-    "log_entail", "log_neutral", "log_contradict", "coverage", *FEATURES,
+    "log_entail",
+    "log_neutral",
+    "log_contradict",
+    "coverage",
+    *FEATURES,
     *(f"entail*{f}" for f in _INTERACT),
 )
 
@@ -55,8 +66,9 @@ def features(pairs: Sequence[tuple[str, str]], probs: np.ndarray) -> np.ndarray:
     for (evidence, claim), p in zip(pairs, probs):
         sig = signals(evidence, claim).as_dict()
         logp = np.log(np.clip(p, 1e-4, 1.0))
-        rows.append([*logp, coverage(evidence, claim), *(sig[f] for f in FEATURES),
-                     *(float(p[0]) * sig[f] for f in _INTERACT)])
+        rows.append(
+            [*logp, coverage(evidence, claim), *(sig[f] for f in FEATURES), *(float(p[0]) * sig[f] for f in _INTERACT)]
+        )
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
 
 
@@ -80,9 +92,14 @@ class Combiner:
         return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
 
     def to_json(self) -> dict:
-        return {"names": list(self.names), "weights": self.weights.round(6).tolist(),
-                "bias": self.bias.round(6).tolist(), "mean": self.mean.round(6).tolist(),
-                "scale": self.scale.round(6).tolist(), "meta": self.meta or {}}
+        return {
+            "names": list(self.names),
+            "weights": self.weights.round(6).tolist(),
+            "bias": self.bias.round(6).tolist(),
+            "mean": self.mean.round(6).tolist(),
+            "scale": self.scale.round(6).tolist(),
+            "meta": self.meta or {},
+        }
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), indent=1))
@@ -92,8 +109,14 @@ class Combiner:
         data = json.loads(path.read_text())
         if tuple(data["names"]) != FEATURE_NAMES:
             raise ValueError(f"{path}: combiner features {data['names']} do not match this code's {FEATURE_NAMES}")
-        return cls(np.asarray(data["weights"]), np.asarray(data["bias"]), np.asarray(data["mean"]),
-                   np.asarray(data["scale"]), tuple(data["names"]), data.get("meta"))
+        return cls(
+            np.asarray(data["weights"]),
+            np.asarray(data["bias"]),
+            np.asarray(data["mean"]),
+            np.asarray(data["scale"]),
+            tuple(data["names"]),
+            data.get("meta"),
+        )
 
 
 def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None, c: float = 1.0) -> Combiner:
@@ -130,7 +153,7 @@ def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None, c: float
 
     def unpack(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         weights = np.zeros((3, d))
-        weights[0], weights[2] = theta[:d], theta[d:2 * d]
+        weights[0], weights[2] = theta[:d], theta[d : 2 * d]
         weights[2, tied] = weights[0, tied]
         return weights, np.array([theta[2 * d], 0.0, theta[2 * d + 1]])
 
@@ -149,11 +172,18 @@ def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None, c: float
         return nll + reg, np.concatenate([grad_e, grad_c, [diff[:, 0].sum(), diff[:, 2].sum()]])
 
     bounds = [(None, 0.0) if name in MISMATCH | UNVERIFIABLE else (None, None) for name in names]
-    bounds += [(0.0, 0.0) if name in RELEVANCE else (0.0, None) if name in MISMATCH
-               else (None, 0.0) if name in UNVERIFIABLE else (None, None) for name in names]
+    bounds += [
+        (0.0, 0.0)
+        if name in RELEVANCE
+        else (0.0, None)
+        if name in MISMATCH
+        else (None, 0.0)
+        if name in UNVERIFIABLE
+        else (None, None)
+        for name in names
+    ]
     bounds += [(None, None)] * 2
-    result = minimize(loss, np.zeros(2 * d + 2), jac=True, method="L-BFGS-B", bounds=bounds,
-                      options={"maxiter": 5000})
+    result = minimize(loss, np.zeros(2 * d + 2), jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 5000})
     weights, bias = unpack(result.x)
     return Combiner(weights, bias, mean, scale)
 
@@ -187,8 +217,10 @@ def load_verifier(verifier: str = "shipped", combiner: str = "shipped") -> NLISc
         model = Combiner.load(path)
         fitted_on = (model.meta or {}).get("verifier_sha256")
         if fitted_on and fitted_on != model_fingerprint(MODEL_DIR):
-            log.warning("model/combiner.json was fitted on another verifier.onnx; verdicts use the bare model until "
-                        "`claimcheck calibrate` refits it")
+            log.warning(
+                "model/combiner.json was fitted on another verifier.onnx; verdicts use the bare model until "
+                "`claimcheck calibrate` refits it"
+            )
             return base
         return CombinedScorer(base, model)
     path = Path(combiner)

@@ -23,11 +23,15 @@ def export(model_dir: Path, out_dir: Path, opset: int = 17) -> Path:
     enc = tok(["a premise"], ["a claim"], return_tensors="pt")
     fp32 = out_dir / "verifier.fp32.onnx"
     torch.onnx.export(
-        model, (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]), str(fp32),
-        input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
+        model,
+        (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]),
+        str(fp32),
+        input_names=["input_ids", "attention_mask", "token_type_ids"],
+        output_names=["logits"],
         dynamic_axes={n: {0: "batch", 1: "seq"} for n in ["input_ids", "attention_mask", "token_type_ids"]}
         | {"logits": {0: "batch"}},
-        opset_version=opset, dynamo=False,
+        opset_version=opset,
+        dynamo=False,
     )
     target = out_dir / "verifier.onnx"
     quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8)

@@ -21,49 +21,154 @@ from bot.verifier.synth import ANTONYMS, MONTHS, NATIONALITIES
 _NEGATION = re.compile(
     r"\b(?:not|no(?!\.)|never|none|nothing|neither|nor|without|cannot|can't|won't|didn't|doesn't|don't|isn't|aren't|"
     r"wasn't|weren't|hasn't|haven't|hadn't|failed|fails|fail|unable|yet to|denied|denies|deny|refused|refuses|"
-    r"unconfirmed|unlikely|rather than|instead of|falsely|false|lack|lacks|lacked|absence)\b", re.I)
+    r"unconfirmed|unlikely|rather than|instead of|falsely|false|lack|lacks|lacked|absence)\b",
+    re.I,
+)
 _MONTH = {m.lower(): i + 1 for i, m in enumerate(MONTHS)}
 _MONTH_RE = "|".join(MONTHS)
 _DATE = re.compile(rf"\b(?:({_MONTH_RE})\s+(\d{{1,2}})\b|(\d{{1,2}})\s+({_MONTH_RE})\b|({_MONTH_RE})\b)")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NOTE_MARK = re.compile(r"\[\d+\]")  # ISW's endnote markers, kept in report text
 # An ordinal ("the 300th day", "the 2nd Army Corps") names a position, not a quantity.
-_NUM = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\d|st\b|nd\b|rd\b|th\b)"
-                  r"(?:\s*(million|thousand|billion|hundred))?", re.I)
+_NUM = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\d|st\b|nd\b|rd\b|th\b)"
+    r"(?:\s*(million|thousand|billion|hundred))?",
+    re.I,
+)
 _WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "dozen": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "dozen": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
 }
 _WORD_NUM = re.compile(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", re.I)
 _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "northern",
-            "southern", "eastern", "western", "northeastern", "northwestern", "southeastern", "southwestern"}
-_DEMONYMS = {d.lower() for d in NATIONALITIES} | {"russian", "ukrainian", "american", "german", "british", "french",
-                                                  "belarusian", "iranian", "chechen", "polish", "turkish"}
+_COMPASS = {
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+}
+_DEMONYMS = {d.lower() for d in NATIONALITIES} | {
+    "russian",
+    "ukrainian",
+    "american",
+    "german",
+    "british",
+    "french",
+    "belarusian",
+    "iranian",
+    "chechen",
+    "polish",
+    "turkish",
+}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # Where a negation's scope ends: clause punctuation, a sentence end or a contrastive conjunction.
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
-_CLAUSE_END = re.compile(rf"[,;:()\[\]—–]|{_SENTENCE_END.pattern}|\b(?:but|while|although|though|whereas|however)\b",
-                         re.I)
+_CLAUSE_END = re.compile(
+    rf"[,;:()\[\]—–]|{_SENTENCE_END.pattern}|\b(?:but|while|although|though|whereas|however)\b", re.I
+)
 # A rejected claim: "contradicting Russian claims that", "denied reports that". A negation inside what follows is the
 # rejected claim's, not the source's: "contradicting claims that the explosions did not damage any aircraft" says they
 # did.
 _REJECTION = re.compile(
     r"\b(?:contradict\w*|refut\w*|den(?:y|ies|ied|ying)|dismiss\w*|reject\w*|debunk\w*|disprov\w*)\s+"
-    r"(?:[\w'’-]+\s+){0,4}?(?:claims?|reports?|statements?|assertions?|allegations?|narratives?)\s+that\b", re.I)
+    r"(?:[\w'’-]+\s+){0,4}?(?:claims?|reports?|statements?|assertions?|allegations?|narratives?)\s+that\b",
+    re.I,
+)
 # Long function words that say nothing of what a clause is about.
-_FUNCTION_WORDS = {"that", "this", "these", "those", "with", "from", "have", "been", "were", "would", "will", "their",
-                   "they", "them", "which", "also", "into", "than", "there", "what", "when", "where", "about", "such",
-                   "other", "only", "very", "more", "most", "some", "could", "should", "being", "does", "just"}
+_FUNCTION_WORDS = {
+    "that",
+    "this",
+    "these",
+    "those",
+    "with",
+    "from",
+    "have",
+    "been",
+    "were",
+    "would",
+    "will",
+    "their",
+    "they",
+    "them",
+    "which",
+    "also",
+    "into",
+    "than",
+    "there",
+    "what",
+    "when",
+    "where",
+    "about",
+    "such",
+    "other",
+    "only",
+    "very",
+    "more",
+    "most",
+    "some",
+    "could",
+    "should",
+    "being",
+    "does",
+    "just",
+}
 
 # What a negation negates, for the scope checks: the first content words after it in its clause. "administrations
 # lack coherent plans and financial backing ..." negates the plans, not the "work" mentioned ten words later.
 _WINDOW = 6
 
-FEATURES = ("neg_evidence_only", "neg_claim_only", "num_mismatch", "num_unsupported", "num_match", "date_mismatch",
-            "antonym", "compass_mismatch", "demonym_mismatch", "names_missing")
+FEATURES = (
+    "neg_evidence_only",
+    "neg_claim_only",
+    "num_mismatch",
+    "num_unsupported",
+    "num_match",
+    "date_mismatch",
+    "antonym",
+    "compass_mismatch",
+    "demonym_mismatch",
+    "names_missing",
+)
 
 # What a reader is told when a signal fires on a cited sentence (the counts and shares are not shown).
 DESCRIPTIONS = {
@@ -142,10 +247,11 @@ def _cues(text: str, about: str | None = None) -> list[_Cue]:
     scoped = []  # (start, window, counted)
     for m in found:
         k = min(bisect.bisect_right(bounds, m.start()) - 1, len(clauses) - 1)
-        rest = _stem_list(text[m.end():clauses[k][1]])
+        rest = _stem_list(text[m.end() : clauses[k][1]])
         window = frozenset(rest[:_WINDOW])
-        scoped.append((m.start(), window, about is None or not rest
-                       or (_shared(window, wanted) > 0 and 2 * shared[k] >= most)))
+        scoped.append(
+            (m.start(), window, about is None or not rest or (_shared(window, wanted) > 0 and 2 * shared[k] >= most))
+        )
     counted = [start for start, _, ok in scoped if ok]
     framed: set[int] = set()
     for frame, start, end in _rejected_spans(text):
@@ -224,8 +330,14 @@ def _matched(ev: list[_Cue], cl: list[_Cue]) -> tuple[set[int], set[int]]:
         for c in side:
             if not c.counted or c.framed or c.start in matched[own]:
                 continue
-            match = next((o for o in other if o.start not in matched[far] and not o.framed
-                          and _same_content(c.window, o.window)), None)
+            match = next(
+                (
+                    o
+                    for o in other
+                    if o.start not in matched[far] and not o.framed and _same_content(c.window, o.window)
+                ),
+                None,
+            )
             if match is not None:
                 matched[own].add(c.start)
                 matched[far].add(match.start)
@@ -306,17 +418,31 @@ def signals(evidence: str, claim: str) -> Signals:
     date_mismatch = float(day_clash or month_clash)
 
     ew, cw = _words(evidence), _words(claim)
-    antonym = float(any(w not in ew and (_ANTONYM.get(w, set()) - cw) & ew for w in cw)
-                    or any(("un" + w) in ew and ("un" + w) not in cw for w in cw)
-                    or any(w.startswith("un") and w[2:] in ew and w[2:] not in cw for w in cw if len(w) > 4))
+    antonym = float(
+        any(w not in ew and (_ANTONYM.get(w, set()) - cw) & ew for w in cw)
+        or any(("un" + w) in ew and ("un" + w) not in cw for w in cw)
+        or any(w.startswith("un") and w[2:] in ew and w[2:] not in cw for w in cw if len(w) > 4)
+    )
     cl_compass, ev_compass = cw & _COMPASS, ew & _COMPASS
     compass_mismatch = float(bool(cl_compass and ev_compass and not (cl_compass & ev_compass)))
     cl_dem, ev_dem = cw & _DEMONYMS, ew & _DEMONYMS
     demonym_mismatch = float(bool(cl_dem - ev_dem) and bool(ev_dem - cl_dem))
     names = _names(claim)
     names_missing = sum(1 for n in names if n not in ew) / len(names) if names else 0.0
-    return Signals((neg_evidence_only, neg_claim_only, num_mismatch, num_unsupported, num_match, date_mismatch,
-                    antonym, compass_mismatch, demonym_mismatch, names_missing))
+    return Signals(
+        (
+            neg_evidence_only,
+            neg_claim_only,
+            num_mismatch,
+            num_unsupported,
+            num_match,
+            date_mismatch,
+            antonym,
+            compass_mismatch,
+            demonym_mismatch,
+            names_missing,
+        )
+    )
 
 
 def mismatches(evidence: str, claim: str) -> list[str]:

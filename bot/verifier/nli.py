@@ -74,8 +74,7 @@ class OnnxScorer:
         opts.intra_op_num_threads = 1
         opts.inter_op_num_threads = 1
         self._pool = ThreadPoolExecutor(max_workers=workers or _usable_cores(), thread_name_prefix="nli")
-        self.session = ort.InferenceSession(str(model_dir / "verifier.onnx"), opts,
-                                            providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(str(model_dir / "verifier.onnx"), opts, providers=["CPUExecutionProvider"])
         self.name = f"onnx:{model_dir.name}"
         self._lock = threading.Lock()  # tokenizer truncation settings are shared state
 
@@ -89,8 +88,11 @@ class OnnxScorer:
 
     def _run(self, enc: Encoding) -> np.ndarray:
         ids = np.asarray([enc.ids], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids),
-                 "token_type_ids": np.asarray([enc.type_ids], dtype=np.int64)}
+        feeds = {
+            "input_ids": ids,
+            "attention_mask": np.ones_like(ids),
+            "token_type_ids": np.asarray([enc.type_ids], dtype=np.int64),
+        }
         return self.session.run(["logits"], feeds)[0][0]
 
 
@@ -113,9 +115,10 @@ class HFScorer:
         rows = []
         with self._torch.no_grad():
             for s in range(0, len(pairs), self.batch_size):
-                chunk = pairs[s:s + self.batch_size]
-                enc = self.tokenizer([p for p, _ in chunk], [h for _, h in chunk], truncation=True,
-                                     padding=True, return_tensors="pt")
+                chunk = pairs[s : s + self.batch_size]
+                enc = self.tokenizer(
+                    [p for p, _ in chunk], [h for _, h in chunk], truncation=True, padding=True, return_tensors="pt"
+                )
                 rows.append(self._torch.softmax(self.model(**enc).logits, dim=-1).numpy()[:, self._perm])
         return np.concatenate(rows) if rows else np.zeros((0, 3), dtype=np.float32)
 

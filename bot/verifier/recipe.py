@@ -155,15 +155,24 @@ def _source(text: str, date: str | None) -> Source:
     return Source(split_sentences(text), year, month, day)
 
 
-def synthetic_rows(sources: list[tuple[str, Source]], seed: int, per_sentence: float,
-                   held_out_every: int = 20, context_share: float = 0.0) -> tuple[list[dict], list[dict]]:
+def synthetic_rows(
+    sources: list[tuple[str, Source]],
+    seed: int,
+    per_sentence: float,
+    held_out_every: int = 20,
+    context_share: float = 0.0,
+) -> tuple[list[dict], list[dict]]:
     """Synthetic pairs; every ``held_out_every``-th report goes to a validation set instead (no report in both)."""
     train_src = [s for i, (_, s) in enumerate(sources) if i % held_out_every]
     val_src = [s for i, (_, s) in enumerate(sources) if not i % held_out_every]
-    train = [_row(p.premise, p.hypothesis, p.label, "synth:" + p.kind.split(":")[1].split("+")[0], SYNTH_WEIGHT)
-             for p in generate(train_src, seed=seed, per_sentence=per_sentence, context_share=context_share)]
-    val = [_row(p.premise, p.hypothesis, p.label, "synth_val", 1.0)
-           for p in generate(val_src, seed=seed + 1, per_sentence=per_sentence, context_share=context_share)]
+    train = [
+        _row(p.premise, p.hypothesis, p.label, "synth:" + p.kind.split(":")[1].split("+")[0], SYNTH_WEIGHT)
+        for p in generate(train_src, seed=seed, per_sentence=per_sentence, context_share=context_share)
+    ]
+    val = [
+        _row(p.premise, p.hypothesis, p.label, "synth_val", 1.0)
+        for p in generate(val_src, seed=seed + 1, per_sentence=per_sentence, context_share=context_share)
+    ]
     return train, val
 
 
@@ -173,14 +182,19 @@ def eval_rows(data: Path) -> dict[str, list[dict]]:
     for name, rel in EVAL_SETS.items():
         path = data / "nli" / rel
         if path.exists():
-            sets[name] = [_row(r["premise"], r["hypothesis"], r["label"], name, 1.0) for r in _read_jsonl(path)
-                          if r["label"] in LABELS]
+            sets[name] = [
+                _row(r["premise"], r["hypothesis"], r["label"], name, 1.0)
+                for r in _read_jsonl(path)
+                if r["label"] in LABELS
+            ]
     claims = data / "isw-2022" / "claims_dev.jsonl"
     if claims.exists():
         mapping = {"SUPPORTS": "entailment", "REFUTES": "contradiction"}
         sets["claims_dev_gold"] = [
             _row(" ".join(e["quote"] for e in c["evidence"]), c["claim"], mapping[c["label"]], "claims_dev", 1.0)
-            for c in _read_jsonl(claims) if c["label"] in mapping]
+            for c in _read_jsonl(claims)
+            if c["label"] in mapping
+        ]
     sets.update(_scifact_dev(data))
     return sets
 
@@ -216,13 +230,20 @@ def dedup(rows: list[dict]) -> list[dict]:
     return out
 
 
-def build(data: Path, library: list[Path], out: Path, seed: int = 13, per_sentence: float = 0.6,
-          natural: bool = True, limit: int | None = None, context_share: float = 0.0) -> dict:
+def build(
+    data: Path,
+    library: list[Path],
+    out: Path,
+    seed: int = 13,
+    per_sentence: float = 0.6,
+    natural: bool = True,
+    limit: int | None = None,
+    context_share: float = 0.0,
+) -> dict:
     """Write train.jsonl.gz, eval.jsonl.gz and recipe.json into ``out``; returns the counts."""
     rng = random.Random(seed)
     rows = (nli_rows(data, rng) + scifact_train_rows(data, rng)) if natural else []
-    synth_train, synth_val = synthetic_rows(library_sources(library), seed, per_sentence,
-                                            context_share=context_share)
+    synth_train, synth_val = synthetic_rows(library_sources(library), seed, per_sentence, context_share=context_share)
     rows = dedup(rows + synth_train)
     evals = eval_rows(data)
     held = {(r["p"].strip().lower(), r["h"].strip().lower()) for rs in evals.values() for r in rs}
@@ -238,8 +259,14 @@ def build(data: Path, library: list[Path], out: Path, seed: int = 13, per_senten
         for name, rs in evals.items():
             for r in rs:
                 fh.write(json.dumps({**r, "set": name}, ensure_ascii=False) + "\n")
-    counts = {"train": len(rows), "by_source": dict(Counter(r["src"] for r in rows).most_common()),
-              "by_label": dict(Counter(r["y"] for r in rows)), "eval": {k: len(v) for k, v in evals.items()},
-              "seed": seed, "per_sentence": per_sentence, "context_share": context_share}
+    counts = {
+        "train": len(rows),
+        "by_source": dict(Counter(r["src"] for r in rows).most_common()),
+        "by_label": dict(Counter(r["y"] for r in rows)),
+        "eval": {k: len(v) for k, v in evals.items()},
+        "seed": seed,
+        "per_sentence": per_sentence,
+        "context_share": context_share,
+    }
     (out / "recipe.json").write_text(json.dumps(counts, indent=1))
     return counts

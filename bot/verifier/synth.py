@@ -18,8 +18,20 @@ from dataclasses import dataclass
 
 ENTAILMENT, NEUTRAL, CONTRADICTION = "entailment", "neutral", "contradiction"
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _MONTH_RE = "|".join(MONTHS)
 _NOTE = re.compile(r"\s*\[\d+\]")
 _PAREN = re.compile(r"\s*\([^()]{1,80}\)")
@@ -30,71 +42,298 @@ _KM = re.compile(r"\b(\d+)\s?km\b")
 
 # Rephrasings that keep the meaning (both directions are used).
 SYNONYMS: list[tuple[str, ...]] = [
-    ("captured", "seized", "took control of"), ("capture", "seize", "take control of"),
-    ("forces", "troops"), ("conducted", "carried out"), ("conduct", "carry out"), ("struck", "hit"),
-    ("likely", "probably"), ("announced", "stated", "said"), ("claimed", "asserted", "alleged"),
-    ("killing", "leaving dead"), ("withdrawing", "pulling back", "retreating"), ("withdraw", "pull back", "retreat"),
-    ("continued", "kept up"), ("attacks", "assaults"), ("attack", "assault"), ("shut down", "switched off"),
-    ("Ministry of Defense", "Defense Ministry"), ("Russian President Vladimir Putin", "Putin"),
-    ("Ukrainian President Volodymyr Zelensky", "Zelensky"), ("approximately", "about", "roughly"),
-    ("began", "started"), ("begin", "start"), ("stated", "said"), ("reported", "said"),
-    ("advanced", "made gains", "gained ground"), ("near", "close to", "in the vicinity of"),
-    ("destroyed", "wrecked"), ("intends to", "plans to"), ("failed to", "did not manage to"),
-    ("the city", "the town"), ("unable to", "not able to"), ("significant", "major"), ("large-scale", "major"),
-    ("officials", "authorities"), ("deliver", "send", "supply"), ("delivered", "sent", "supplied"),
-    ("residents", "locals"), ("civilians", "non-combatants"), ("the Kremlin", "Moscow"), ("occupied", "held"),
-    ("additional", "more"), ("assessed", "judged", "concluded"),
+    ("captured", "seized", "took control of"),
+    ("capture", "seize", "take control of"),
+    ("forces", "troops"),
+    ("conducted", "carried out"),
+    ("conduct", "carry out"),
+    ("struck", "hit"),
+    ("likely", "probably"),
+    ("announced", "stated", "said"),
+    ("claimed", "asserted", "alleged"),
+    ("killing", "leaving dead"),
+    ("withdrawing", "pulling back", "retreating"),
+    ("withdraw", "pull back", "retreat"),
+    ("continued", "kept up"),
+    ("attacks", "assaults"),
+    ("attack", "assault"),
+    ("shut down", "switched off"),
+    ("Ministry of Defense", "Defense Ministry"),
+    ("Russian President Vladimir Putin", "Putin"),
+    ("Ukrainian President Volodymyr Zelensky", "Zelensky"),
+    ("approximately", "about", "roughly"),
+    ("began", "started"),
+    ("begin", "start"),
+    ("stated", "said"),
+    ("reported", "said"),
+    ("advanced", "made gains", "gained ground"),
+    ("near", "close to", "in the vicinity of"),
+    ("destroyed", "wrecked"),
+    ("intends to", "plans to"),
+    ("failed to", "did not manage to"),
+    ("the city", "the town"),
+    ("unable to", "not able to"),
+    ("significant", "major"),
+    ("large-scale", "major"),
+    ("officials", "authorities"),
+    ("deliver", "send", "supply"),
+    ("delivered", "sent", "supplied"),
+    ("residents", "locals"),
+    ("civilians", "non-combatants"),
+    ("the Kremlin", "Moscow"),
+    ("occupied", "held"),
+    ("additional", "more"),
+    ("assessed", "judged", "concluded"),
 ]
 # Changes that flip the truth of a statement (both directions are used).
 ANTONYMS: list[tuple[str, str]] = [
-    ("advanced", "retreated"), ("advance", "retreat"), ("captured", "lost"), ("gained", "lost"),
-    ("confirmed", "denied"), ("confirm", "deny"), ("increased", "decreased"), ("increase", "decrease"),
-    ("successful", "unsuccessful"), ("succeeded", "failed"), ("offensive", "defensive"), ("north", "south"),
-    ("east", "west"), ("northeast", "southwest"), ("northwest", "southeast"), ("northern", "southern"),
-    ("eastern", "western"), ("first", "last"), ("likely", "unlikely"), ("accepted", "rejected"),
-    ("allowed", "banned"), ("won", "lost"), ("began", "ended"), ("supported", "opposed"), ("larger", "smaller"),
-    ("before", "after"), ("more", "fewer"), ("higher", "lower"), ("strengthened", "weakened"),
-    ("improved", "worsened"), ("expanded", "reduced"), ("arrived", "departed"), ("opened", "closed"),
-    ("approved", "vetoed"), ("praised", "criticized"), ("lauded", "condemned"), ("agreed", "refused"),
-    ("resumed", "halted"), ("intensified", "scaled back"), ("imminent", "remote"), ("early", "late"),
-    ("entered", "left"), ("released", "detained"), ("rose", "fell"), ("most", "least"), ("all", "none of"),
-    ("successfully", "unsuccessfully"), ("failed", "managed"), ("unable", "able"), ("retaken", "abandoned"),
+    ("advanced", "retreated"),
+    ("advance", "retreat"),
+    ("captured", "lost"),
+    ("gained", "lost"),
+    ("confirmed", "denied"),
+    ("confirm", "deny"),
+    ("increased", "decreased"),
+    ("increase", "decrease"),
+    ("successful", "unsuccessful"),
+    ("succeeded", "failed"),
+    ("offensive", "defensive"),
+    ("north", "south"),
+    ("east", "west"),
+    ("northeast", "southwest"),
+    ("northwest", "southeast"),
+    ("northern", "southern"),
+    ("eastern", "western"),
+    ("first", "last"),
+    ("likely", "unlikely"),
+    ("accepted", "rejected"),
+    ("allowed", "banned"),
+    ("won", "lost"),
+    ("began", "ended"),
+    ("supported", "opposed"),
+    ("larger", "smaller"),
+    ("before", "after"),
+    ("more", "fewer"),
+    ("higher", "lower"),
+    ("strengthened", "weakened"),
+    ("improved", "worsened"),
+    ("expanded", "reduced"),
+    ("arrived", "departed"),
+    ("opened", "closed"),
+    ("approved", "vetoed"),
+    ("praised", "criticized"),
+    ("lauded", "condemned"),
+    ("agreed", "refused"),
+    ("resumed", "halted"),
+    ("intensified", "scaled back"),
+    ("imminent", "remote"),
+    ("early", "late"),
+    ("entered", "left"),
+    ("released", "detained"),
+    ("rose", "fell"),
+    ("most", "least"),
+    ("all", "none of"),
+    ("successfully", "unsuccessfully"),
+    ("failed", "managed"),
+    ("unable", "able"),
+    ("retaken", "abandoned"),
 ]
-NATIONALITIES = ["Tajik", "Chechen", "Uzbek", "Kyrgyz", "Belarusian", "Iranian", "Syrian", "Dagestani", "Georgian",
-                 "Kazakh", "Serbian", "Polish", "Moldovan", "Armenian", "Chinese", "North Korean", "Turkish"]
-ACTOR_SWAPS = [("Russian", "Ukrainian"), ("Russia", "Ukraine"), ("Russians", "Ukrainians"),
-               ("Moscow", "Kyiv"), ("Kremlin", "Ukrainian government"), ("Belarusian", "Polish"),
-               ("Wagner", "Ukrainian"), ("Chechen", "Tajik"), ("NATO", "Russian"), ("US", "Chinese")]
-PLACES = ["Kharkiv", "Kherson", "Mariupol", "Bakhmut", "Severodonetsk", "Lysychansk", "Izyum", "Kyiv", "Lviv",
-          "Odesa", "Mykolaiv", "Zaporizhzhia", "Donetsk", "Luhansk", "Melitopol", "Sloviansk", "Kramatorsk",
-          "Avdiivka", "Soledar", "Vuhledar", "Kupiansk", "Lyman", "Popasna", "Chernihiv", "Sumy", "Dnipro",
-          "Crimea", "Belgorod", "Kursk", "Hostomel", "Bucha", "Irpin", "Enerhodar", "Berdyansk", "Svatove",
-          "Kreminna", "Siversk", "Nova Kakhovka", "Vuhlehirsk", "Balakliia", "Sevastopol", "Rubizhne"]
-PEOPLE = ["Putin", "Shoigu", "Gerasimov", "Zelensky", "Prigozhin", "Kadyrov", "Lukashenko", "Surovikin", "Peskov",
-          "Medvedev", "Lavrov", "Reznikov", "Zaluzhnyi", "Pushilin", "Pasechnik", "Saldo", "Balitsky", "Girkin",
-          "Lapin", "Teplinsky", "Dvornikov", "Zakharova", "Konashenkov", "Biden", "Scholz", "Macron", "Erdogan"]
-NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten",
-                11: "eleven", 12: "twelve", 14: "fourteen", 15: "fifteen", 20: "twenty", 50: "fifty", 100: "a hundred"}
+NATIONALITIES = [
+    "Tajik",
+    "Chechen",
+    "Uzbek",
+    "Kyrgyz",
+    "Belarusian",
+    "Iranian",
+    "Syrian",
+    "Dagestani",
+    "Georgian",
+    "Kazakh",
+    "Serbian",
+    "Polish",
+    "Moldovan",
+    "Armenian",
+    "Chinese",
+    "North Korean",
+    "Turkish",
+]
+ACTOR_SWAPS = [
+    ("Russian", "Ukrainian"),
+    ("Russia", "Ukraine"),
+    ("Russians", "Ukrainians"),
+    ("Moscow", "Kyiv"),
+    ("Kremlin", "Ukrainian government"),
+    ("Belarusian", "Polish"),
+    ("Wagner", "Ukrainian"),
+    ("Chechen", "Tajik"),
+    ("NATO", "Russian"),
+    ("US", "Chinese"),
+]
+PLACES = [
+    "Kharkiv",
+    "Kherson",
+    "Mariupol",
+    "Bakhmut",
+    "Severodonetsk",
+    "Lysychansk",
+    "Izyum",
+    "Kyiv",
+    "Lviv",
+    "Odesa",
+    "Mykolaiv",
+    "Zaporizhzhia",
+    "Donetsk",
+    "Luhansk",
+    "Melitopol",
+    "Sloviansk",
+    "Kramatorsk",
+    "Avdiivka",
+    "Soledar",
+    "Vuhledar",
+    "Kupiansk",
+    "Lyman",
+    "Popasna",
+    "Chernihiv",
+    "Sumy",
+    "Dnipro",
+    "Crimea",
+    "Belgorod",
+    "Kursk",
+    "Hostomel",
+    "Bucha",
+    "Irpin",
+    "Enerhodar",
+    "Berdyansk",
+    "Svatove",
+    "Kreminna",
+    "Siversk",
+    "Nova Kakhovka",
+    "Vuhlehirsk",
+    "Balakliia",
+    "Sevastopol",
+    "Rubizhne",
+]
+PEOPLE = [
+    "Putin",
+    "Shoigu",
+    "Gerasimov",
+    "Zelensky",
+    "Prigozhin",
+    "Kadyrov",
+    "Lukashenko",
+    "Surovikin",
+    "Peskov",
+    "Medvedev",
+    "Lavrov",
+    "Reznikov",
+    "Zaluzhnyi",
+    "Pushilin",
+    "Pasechnik",
+    "Saldo",
+    "Balitsky",
+    "Girkin",
+    "Lapin",
+    "Teplinsky",
+    "Dvornikov",
+    "Zakharova",
+    "Konashenkov",
+    "Biden",
+    "Scholz",
+    "Macron",
+    "Erdogan",
+]
+NUMBER_WORDS = {
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+    11: "eleven",
+    12: "twelve",
+    14: "fourteen",
+    15: "fifteen",
+    20: "twenty",
+    50: "fifty",
+    100: "a hundred",
+}
 _ATTRIBUTION = re.compile(
     r"^(?P<who>(?:[A-Z][\w’'\-]*\s){0,6}?(?:[\w’'\-]+\s){0,3}?"
     r"(?:sources|officials|milbloggers|bloggers|media|outlets|MoD|Ministry|spokesperson|authorities|Telegram channels|"
     r"[A-Z][a-z]+))\s+(?:also\s+|reportedly\s+|generally\s+|additionally\s+)?"
     r"(?P<verb>claimed|alleged|asserted|reported|stated|said|announced|accused|insisted|suggested)\s+(?:that\s+)?"
-    r"(?P<what>.{20,})$")
-_CUT_AT = [", indicating", ", likely", ", which", ", although", ", but ", "; ", ", while ", ", as ", " in order to ",
-           ", and ", ", possibly", ", suggesting", ", despite"]
-_NEGATABLE = [(" is ", " is not "), (" are ", " are not "), (" was ", " was not "), (" were ", " were not "),
-              (" has ", " has not "), (" have ", " have not "), (" will ", " will not "), (" can ", " cannot "),
-              (" had ", " had not ")]
-_UNNEGATE = [(" is not ", " is "), (" are not ", " are "), (" was not ", " was "), (" were not ", " were "),
-             (" has not ", " has "), (" have not ", " have "), (" will not ", " will "), (" cannot ", " can "),
-             (" did not ", " did "), (" have yet to ", " have already managed to "),
-             (" has yet to ", " has already managed to "), (" failed to ", " managed to "),
-             (" no ", " some "), (" not ", " ")]
-_IRREGULAR = {"struck": "strike", "took": "take", "made": "make", "began": "begin", "fought": "fight",
-              "shot": "shoot", "held": "hold", "sent": "send", "left": "leave", "led": "lead", "won": "win",
-              "lost": "lose", "said": "say", "met": "meet", "brought": "bring", "built": "build", "hit": "hit",
-              "drove": "drive", "spent": "spend", "gave": "give", "told": "tell", "broke": "break", "fell": "fall"}
+    r"(?P<what>.{20,})$"
+)
+_CUT_AT = [
+    ", indicating",
+    ", likely",
+    ", which",
+    ", although",
+    ", but ",
+    "; ",
+    ", while ",
+    ", as ",
+    " in order to ",
+    ", and ",
+    ", possibly",
+    ", suggesting",
+    ", despite",
+]
+_NEGATABLE = [
+    (" is ", " is not "),
+    (" are ", " are not "),
+    (" was ", " was not "),
+    (" were ", " were not "),
+    (" has ", " has not "),
+    (" have ", " have not "),
+    (" will ", " will not "),
+    (" can ", " cannot "),
+    (" had ", " had not "),
+]
+_UNNEGATE = [
+    (" is not ", " is "),
+    (" are not ", " are "),
+    (" was not ", " was "),
+    (" were not ", " were "),
+    (" has not ", " has "),
+    (" have not ", " have "),
+    (" will not ", " will "),
+    (" cannot ", " can "),
+    (" did not ", " did "),
+    (" have yet to ", " have already managed to "),
+    (" has yet to ", " has already managed to "),
+    (" failed to ", " managed to "),
+    (" no ", " some "),
+    (" not ", " "),
+]
+_IRREGULAR = {
+    "struck": "strike",
+    "took": "take",
+    "made": "make",
+    "began": "begin",
+    "fought": "fight",
+    "shot": "shoot",
+    "held": "hold",
+    "sent": "send",
+    "left": "leave",
+    "led": "lead",
+    "won": "win",
+    "lost": "lose",
+    "said": "say",
+    "met": "meet",
+    "brought": "bring",
+    "built": "build",
+    "hit": "hit",
+    "drove": "drive",
+    "spent": "spend",
+    "gave": "give",
+    "told": "tell",
+    "broke": "break",
+    "fell": "fall",
+}
 
 
 @dataclass(frozen=True)
@@ -113,19 +352,45 @@ def _case_like(word: str, template: str) -> str:
 
 def _replace_word(text: str, old: str, new: str, rng: random.Random, all_: bool = False) -> str | None:
     """Replace one (random) whole-word occurrence of ``old`` (case-insensitive first letter); None if absent."""
-    pattern = re.compile(rf"\b{re.escape(old[0])}{re.escape(old[1:])}\b|\b{re.escape(old[0].upper())}"
-                         rf"{re.escape(old[1:])}\b")
+    pattern = re.compile(
+        rf"\b{re.escape(old[0])}{re.escape(old[1:])}\b|\b{re.escape(old[0].upper())}"
+        rf"{re.escape(old[1:])}\b"
+    )
     hits = list(pattern.finditer(text))
     if not hits:
         return None
     if all_:
         return pattern.sub(lambda m: _case_like(new, m.group()), text)
     m = rng.choice(hits)
-    return text[: m.start()] + _case_like(new, m.group()) + text[m.end():]
+    return text[: m.start()] + _case_like(new, m.group()) + text[m.end() :]
 
 
-_COMMON_STARTS = {"The", "They", "These", "This", "That", "It", "A", "An", "In", "On", "At", "Its", "Their", "Some",
-                  "Many", "Most", "All", "Several", "Newly", "Continuing", "Efforts", "Elements", "Both", "Such"}
+_COMMON_STARTS = {
+    "The",
+    "They",
+    "These",
+    "This",
+    "That",
+    "It",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "Its",
+    "Their",
+    "Some",
+    "Many",
+    "Most",
+    "All",
+    "Several",
+    "Newly",
+    "Continuing",
+    "Efforts",
+    "Elements",
+    "Both",
+    "Such",
+}
 # add_context puts a frame before the sentence more often than the older rewrites: it lowercases a few more words.
 _CONTEXT_STARTS = _COMMON_STARTS | {"Those", "There", "Other", "Each", "No"}
 
@@ -142,6 +407,7 @@ def clean(sentence: str) -> str:
 
 
 # ---------------------------------------------------------------- meaning-preserving rephrasings
+
 
 def cut_clause(s: str, rng: random.Random) -> str | None:
     """Keep the main clause: a report's trailing ", indicating that..." is not needed for the claim to hold."""
@@ -179,10 +445,10 @@ def reformat_date(s: str, rng: random.Random, year: int | None = None) -> str | 
         forms = [f"{day} {month}", f"{month} {day}, {year}" if year else f"{month} {day}"]
         if year:
             forms.append(f"{day} {month} {year}")
-        return s[: m.start()] + rng.choice(forms) + s[m.end():]
+        return s[: m.start()] + rng.choice(forms) + s[m.end() :]
     m = _DAY_MONTH.search(s)
     if m:
-        return s[: m.start()] + f"{m.group(2)} {m.group(1)}" + s[m.end():]
+        return s[: m.start()] + f"{m.group(2)} {m.group(1)}" + s[m.end() :]
     return None
 
 
@@ -191,25 +457,25 @@ def front_date(s: str, rng: random.Random) -> str | None:
     m = re.search(rf"\s(on|in) ((?:{_MONTH_RE}) \d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} (?:{_MONTH_RE}))(?=[.,;])", s)
     if not m or m.start() < 20:
         return None
-    rest = (s[: m.start()] + s[m.end():]).strip()
+    rest = (s[: m.start()] + s[m.end() :]).strip()
     return f"{m.group(1).capitalize()} {m.group(2)}, {lower_first(rest)}"
 
 
 def reformat_number(s: str, rng: random.Random) -> str | None:
     m = _KM.search(s)
     if m:
-        return s[: m.start()] + rng.choice([f"{m.group(1)} kilometers", f"about {m.group(1)} km"]) + s[m.end():]
+        return s[: m.start()] + rng.choice([f"{m.group(1)} kilometers", f"about {m.group(1)} km"]) + s[m.end() :]
     for m in _NUMBER.finditer(s):
         raw = m.group(1).replace(",", "")
         if "." in raw:
             continue
         n = int(raw)
         if n in NUMBER_WORDS and not (1900 < n < 2100):
-            return s[: m.start()] + NUMBER_WORDS[n] + s[m.end():]
+            return s[: m.start()] + NUMBER_WORDS[n] + s[m.end() :]
         if "," in m.group(1):
-            return s[: m.start()] + raw + s[m.end():]
+            return s[: m.start()] + raw + s[m.end() :]
         if n >= 1000 and not (1900 < n < 2100):
-            return s[: m.start()] + f"{n:,}" + s[m.end():]
+            return s[: m.start()] + f"{n:,}" + s[m.end() :]
     return None
 
 
@@ -217,8 +483,15 @@ def attribute_to_isw(s: str, rng: random.Random) -> str | None:
     """A report sentence in ISW's own voice supports 'ISW assessed that ...'."""
     if _ATTRIBUTION.match(s) or s.startswith(("ISW", "We ")):
         return None
-    verb = rng.choice(["ISW assessed that", "ISW said that", "According to ISW,", "ISW reported that",
-                       "The Institute for the Study of War assessed that"])
+    verb = rng.choice(
+        [
+            "ISW assessed that",
+            "ISW said that",
+            "According to ISW,",
+            "ISW reported that",
+            "The Institute for the Study of War assessed that",
+        ]
+    )
     return f"{verb} {lower_first(s)}"
 
 
@@ -245,8 +518,7 @@ def _when(rng: random.Random, year: int, month: int, day: int | None, exact_ok: 
     return rng.choice(forms)
 
 
-def add_context(s: str, rng: random.Random, year: int | None, month: int | None,
-                day: int | None = None) -> str | None:
+def add_context(s: str, rng: random.Random, year: int | None, month: int | None, day: int | None = None) -> str | None:
     """Say when, and who said it, as real claims do ('Ukraine's General Staff said in late March 2022 that ...').
 
     Why: hand-written claims add the month and year (and often 'ISW said') that a report sentence leaves implicit;
@@ -275,12 +547,23 @@ def add_context(s: str, rng: random.Random, year: int | None, month: int | None,
 
 
 PARAPHRASES: list[Callable[[str, random.Random], str | None]] = [
-    cut_clause, drop_parentheses, swap_synonyms, reformat_number, front_date,
+    cut_clause,
+    drop_parentheses,
+    swap_synonyms,
+    reformat_number,
+    front_date,
 ]
 
 
-def paraphrase(s: str, rng: random.Random, year: int | None = None, month: int | None = None,
-               min_ops: int = 1, day: int | None = None, context_share: float = 0.0) -> tuple[str, list[str]] | None:
+def paraphrase(
+    s: str,
+    rng: random.Random,
+    year: int | None = None,
+    month: int | None = None,
+    min_ops: int = 1,
+    day: int | None = None,
+    context_share: float = 0.0,
+) -> tuple[str, list[str]] | None:
     """Apply 1-4 meaning-preserving rewrites; None when fewer than ``min_ops`` apply.
 
     With ``context_share`` > 0, that share of the rewrites ends with added context (``add_context``: who said it and
@@ -318,6 +601,7 @@ def paraphrase(s: str, rng: random.Random, year: int | None = None, month: int |
 
 # ---------------------------------------------------------------- one-fact changes (contradictions)
 
+
 def negate(s: str, rng: random.Random) -> str | None:
     """Insert or remove a negation (is -> is not, failed to -> managed to, captured -> did not capture)."""
     for old, new in rng.sample(_UNNEGATE, k=len(_UNNEGATE)):
@@ -327,19 +611,25 @@ def negate(s: str, rng: random.Random) -> str | None:
     if options:
         old, new = rng.choice(options)
         return s.replace(old, new, 1)
-    m = re.search(r"\b(forces|troops|officials|Russia|Ukraine|authorities|[A-Z][a-z]+) ([a-z]+ed|"
-                  + "|".join(_IRREGULAR) + r")\b", s)
+    m = re.search(
+        r"\b(forces|troops|officials|Russia|Ukraine|authorities|[A-Z][a-z]+) ([a-z]+ed|"
+        + "|".join(_IRREGULAR)
+        + r")\b",
+        s,
+    )
     if m:
         verb = m.group(2)
         base = _IRREGULAR.get(verb) or _base_form(verb)
-        return s[: m.start(2)] + f"did not {base}" + s[m.end(2):]
+        return s[: m.start(2)] + f"did not {base}" + s[m.end(2) :]
     return None
 
 
 _PAST_IRREGULAR = {v: k for k, v in _IRREGULAR.items()}
-_NEGATED_VERB = re.compile(r"\b(?:failed to|(?:were|was|are|is)\s+(?:[a-z]+ly\s+)?unable to|have yet to|has yet to|"
-                           r"did not|have not|has not|had not|could not|cannot|will not)\s+(?:yet\s+)?"
-                           r"(?:immediately\s+|fully\s+|successfully\s+)?([a-z]+)\b")
+_NEGATED_VERB = re.compile(
+    r"\b(?:failed to|(?:were|was|are|is)\s+(?:[a-z]+ly\s+)?unable to|have yet to|has yet to|"
+    r"did not|have not|has not|had not|could not|cannot|will not)\s+(?:yet\s+)?"
+    r"(?:immediately\s+|fully\s+|successfully\s+)?([a-z]+)\b"
+)
 
 
 def _past(base: str) -> str:
@@ -364,7 +654,7 @@ def assert_negated(s: str, rng: random.Random) -> str | None:
     base = _base_form(verb) if verb.endswith("ed") else verb
     if base in {"be", "been", "have", "yet"}:
         return None
-    return s[: m.start()] + _past(base) + s[m.end(1):]
+    return s[: m.start()] + _past(base) + s[m.end(1) :]
 
 
 def swap_nationality(s: str, rng: random.Random) -> str | None:
@@ -386,8 +676,9 @@ def _base_form(verb: str) -> str:
 
 
 def swap_actor(s: str, rng: random.Random) -> str | None:
-    pairs = [(a, b) for a, b in ACTOR_SWAPS if re.search(rf"\b{a}\b", s)] + \
-            [(b, a) for a, b in ACTOR_SWAPS if re.search(rf"\b{b}\b", s)]
+    pairs = [(a, b) for a, b in ACTOR_SWAPS if re.search(rf"\b{a}\b", s)] + [
+        (b, a) for a, b in ACTOR_SWAPS if re.search(rf"\b{b}\b", s)
+    ]
     if not pairs:
         return None
     a, b = rng.choice(pairs)
@@ -405,13 +696,19 @@ def change_number(s: str, rng: random.Random) -> str | None:
         if new == n:
             new = int(n) + rng.randint(2, 9)
         text = f"{int(new):,}" if "," in m.group(1) else str(int(new))
-        return s[: m.start()] + text + s[m.end():]
+        return s[: m.start()] + text + s[m.end() :]
     if words:
         m = rng.choice(words)
         choices = [w for w in NUMBER_WORDS.values() if " " not in w and w != m.group(1)]
-        return s[: m.start()] + rng.choice(choices) + s[m.end():]
-    for old, new in [("at least", "at most"), ("more than", "fewer than"), ("over", "under"), ("dozens", "a few"),
-                     ("hundreds", "a handful"), ("thousands", "dozens")]:
+        return s[: m.start()] + rng.choice(choices) + s[m.end() :]
+    for old, new in [
+        ("at least", "at most"),
+        ("more than", "fewer than"),
+        ("over", "under"),
+        ("dozens", "a few"),
+        ("hundreds", "a handful"),
+        ("thousands", "dozens"),
+    ]:
         if re.search(rf"\b{old}\b", s):
             return _replace_word(s, old, new, rng)
     return None
@@ -427,11 +724,11 @@ def change_date(s: str, rng: random.Random) -> str | None:
     if rng.random() < 0.5:
         day = int(day_m.group())
         new_day = str(((day + rng.randint(3, 20) - 1) % 28) + 1)
-        new = text[: day_m.start()] + new_day + text[day_m.end():]
+        new = text[: day_m.start()] + new_day + text[day_m.end() :]
     else:
         month = next(mo for mo in MONTHS if mo in text)
         new = text.replace(month, rng.choice([mo for mo in MONTHS if mo != month]))
-    return s[: m.start()] + new + s[m.end():]
+    return s[: m.start()] + new + s[m.end() :]
 
 
 def swap_place(s: str, rng: random.Random) -> str | None:
@@ -451,8 +748,9 @@ def swap_person(s: str, rng: random.Random) -> str | None:
 
 
 def use_antonym(s: str, rng: random.Random) -> str | None:
-    pairs = [(a, b) for a, b in ANTONYMS if re.search(rf"\b{a}\b", s, re.I)] + \
-            [(b, a) for a, b in ANTONYMS if re.search(rf"\b{b}\b", s, re.I)]
+    pairs = [(a, b) for a, b in ANTONYMS if re.search(rf"\b{a}\b", s, re.I)] + [
+        (b, a) for a, b in ANTONYMS if re.search(rf"\b{b}\b", s, re.I)
+    ]
     if not pairs:
         return None
     a, b = rng.choice(pairs)
@@ -460,12 +758,20 @@ def use_antonym(s: str, rng: random.Random) -> str | None:
 
 
 CONTRADICTIONS: list[Callable[[str, random.Random], str | None]] = [
-    assert_negated, swap_nationality, negate, swap_actor, change_number, change_date, swap_place, swap_person,
+    assert_negated,
+    swap_nationality,
+    negate,
+    swap_actor,
+    change_number,
+    change_date,
+    swap_place,
+    swap_person,
     use_antonym,
 ]
 
 
 # ---------------------------------------------------------------- unsupported claims (neutral)
+
 
 def strip_attribution(s: str, rng: random.Random) -> str | None:
     """'Russian sources claimed that X' does not make X true: X alone is neutral against it."""
@@ -478,8 +784,14 @@ def strip_attribution(s: str, rng: random.Random) -> str | None:
 
 def overstate(s: str, rng: random.Random) -> str | None:
     """A hedge made certain ('likely' -> 'confirmed') claims more than the evidence says."""
-    for old, new in [("likely ", ""), ("probably ", ""), ("may have ", "have "), ("reportedly ", ""),
-                     ("possibly ", ""), ("ISW assesses that ", "ISW confirmed that ")]:
+    for old, new in [
+        ("likely ", ""),
+        ("probably ", ""),
+        ("may have ", "have "),
+        ("reportedly ", ""),
+        ("possibly ", ""),
+        ("ISW assesses that ", "ISW confirmed that "),
+    ]:
         if old in s:
             out = s.replace(old, new, 1)
             return out[0].upper() + out[1:]
@@ -487,6 +799,7 @@ def overstate(s: str, rng: random.Random) -> str | None:
 
 
 # ---------------------------------------------------------------- the generator
+
 
 @dataclass
 class Source:
@@ -508,8 +821,9 @@ def _overlap(a: str, b: str) -> float:
     return len(ta & tb) / max(1, min(len(ta), len(tb)))
 
 
-def generate(sources: Iterable[Source], seed: int = 13, per_sentence: float = 1.0,
-             context_share: float = 0.0) -> Iterator[Pair]:
+def generate(
+    sources: Iterable[Source], seed: int = 13, per_sentence: float = 1.0, context_share: float = 0.0
+) -> Iterator[Pair]:
     """Yield balanced entailment / contradiction / neutral pairs from each usable sentence.
 
     ``per_sentence`` (0-1] samples sentences, so a big library gives a bounded set.
@@ -525,8 +839,9 @@ def generate(sources: Iterable[Source], seed: int = 13, per_sentence: float = 1.
             yield from _pairs_for(sent, i, sents, src, pool, rng, context_share)
 
 
-def _pairs_for(sent: str, i: int, sents: list[str], src: Source, pool: list[str],
-               rng: random.Random, context_share: float = 0.0) -> Iterator[Pair]:
+def _pairs_for(
+    sent: str, i: int, sents: list[str], src: Source, pool: list[str], rng: random.Random, context_share: float = 0.0
+) -> Iterator[Pair]:
     para = paraphrase(sent, rng, src.year, src.month, day=src.day, context_share=context_share)
     claim = para[0] if para else sent
     kinds = "+".join(para[1]) if para else "verbatim"
@@ -554,8 +869,9 @@ def _pairs_for(sent: str, i: int, sents: list[str], src: Source, pool: list[str]
         candidates = [s for j, s in enumerate(sents) if j != i and _usable(s) and 0.2 < _overlap(s, sent) < 0.6]
         if candidates:
             other = rng.choice(candidates)
-            neutral = (paraphrase(other, rng, src.year, src.month, day=src.day,
-                                             context_share=context_share) or (other, []))[0]
+            neutral = (
+                paraphrase(other, rng, src.year, src.month, day=src.day, context_share=context_share) or (other, [])
+            )[0]
             kind = "neutral:same_report"
     if neutral is None and roll < 0.8 and pool:
         extra = rng.choice(pool).rstrip(".")

@@ -34,7 +34,7 @@ def read_rows(path: Path) -> list[dict]:
 def bucketed_batches(rows: list[dict], batch: int, rng: random.Random) -> list[list[dict]]:
     """Batches of similar length (less padding), in random order."""
     order = sorted(rows, key=lambda r: len(r["p"]) + len(r["h"]) + rng.random() * 20)
-    batches = [order[i:i + batch] for i in range(0, len(order), batch)]
+    batches = [order[i : i + batch] for i in range(0, len(order), batch)]
     rng.shuffle(batches)
     return batches
 
@@ -59,8 +59,10 @@ def bf16_device(device: str, choice: str = "auto") -> bool:
     if choice == "off":
         return False
     cpu = torch.cpu
-    return bool(getattr(cpu, "_is_amx_tile_supported", lambda: False)()
-                or getattr(cpu, "_is_avx512_bf16_supported", lambda: False)())
+    return bool(
+        getattr(cpu, "_is_amx_tile_supported", lambda: False)()
+        or getattr(cpu, "_is_avx512_bf16_supported", lambda: False)()
+    )
 
 
 def loss_fn(logits: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
@@ -83,9 +85,15 @@ def predict(model, tok, pairs: list[tuple[str, str]], device: str, max_len: int,
     out: list[list[float]] = [None] * len(pairs)  # type: ignore[list-item]
     order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
     for s in range(0, len(order), batch):
-        idx = order[s:s + batch]
-        enc = tok([pairs[i][0] for i in idx], [pairs[i][1] for i in idx], truncation="longest_first",
-                  max_length=max_len, padding=True, return_tensors="pt").to(device)
+        idx = order[s : s + batch]
+        enc = tok(
+            [pairs[i][0] for i in idx],
+            [pairs[i][1] for i in idx],
+            truncation="longest_first",
+            max_length=max_len,
+            padding=True,
+            return_tensors="pt",
+        ).to(device)
         probs = torch.softmax(model(**enc).logits.float(), dim=-1).cpu().tolist()
         for i, p in zip(idx, probs):
             out[i] = p
@@ -121,8 +129,9 @@ def metrics(gold: list[int], pred: list[int]) -> dict:
     return {"n": len(gold), "accuracy": round(acc, 4), "macro_f1": round(sum(f1s) / max(1, len(f1s)), 4)}
 
 
-def fit_to_budget(step: int, total: int, warm: int, per_step: float, seconds_left: float,
-                  warmup_share: float = WARMUP_SHARE) -> tuple[int, int]:
+def fit_to_budget(
+    step: int, total: int, warm: int, per_step: float, seconds_left: float, warmup_share: float = WARMUP_SHARE
+) -> tuple[int, int]:
     """The schedule's (total steps, warm-up steps) once a step's time is known, so that training ends in budget.
 
     The warm-up stays a share of the schedule actually run: sized for the unshrunk one, a one-hour CPU run spent a
@@ -157,7 +166,7 @@ def layer_groups(model: torch.nn.Module, lr: float, decay: float) -> list[dict]:
         else:  # pooler and classifier
             depth = 0
         groups[depth].append(param)
-    return [{"params": params, "lr": lr * decay ** depth} for depth, params in sorted(groups.items())]
+    return [{"params": params, "lr": lr * decay**depth} for depth, params in sorted(groups.items())]
 
 
 def train(args: argparse.Namespace) -> dict:
@@ -169,8 +178,11 @@ def train(args: argparse.Namespace) -> dict:
         rows = [r for r in rows if not r["src"].startswith(args.drop_prefix)]
     if args.synth_fraction < 1.0:  # ablation: keep a fraction of the synthetic pairs, at a given weight
         keep = random.Random(args.seed + 1)
-        rows = [({**r, "w": args.synth_weight} if r["src"].startswith("synth") else r) for r in rows
-                if not r["src"].startswith("synth") or keep.random() < args.synth_fraction]
+        rows = [
+            ({**r, "w": args.synth_weight} if r["src"].startswith("synth") else r)
+            for r in rows
+            if not r["src"].startswith("synth") or keep.random() < args.synth_fraction
+        ]
     if args.limit:
         rows = rows[: args.limit]
     evals = read_rows(Path(args.data) / "eval.jsonl.gz")
@@ -178,8 +190,8 @@ def train(args: argparse.Namespace) -> dict:
         evals = [r for i, r in enumerate(evals) if i % max(1, len(evals) // args.eval_limit) == 0]
     tok = AutoTokenizer.from_pretrained(args.base)
     model = AutoModelForSequenceClassification.from_pretrained(
-        args.base, num_labels=3, id2label=ID2LABEL, label2id={v: k for k, v in ID2LABEL.items()},
-        dtype=torch.float32)  # the carried base may be fp16; weights stay fp32 (bf16 autocast where supported)
+        args.base, num_labels=3, id2label=ID2LABEL, label2id={v: k for k, v in ID2LABEL.items()}, dtype=torch.float32
+    )  # the carried base may be fp16; weights stay fp32 (bf16 autocast where supported)
     bf16 = bf16_device(device, args.bf16)
     model.to(device)
     steps_per_epoch = math.ceil(len(rows) / args.batch)
@@ -187,7 +199,8 @@ def train(args: argparse.Namespace) -> dict:
     opt = torch.optim.AdamW(layer_groups(model, args.lr, args.layer_decay), lr=args.lr, weight_decay=0.01)
     warm = max(1, int(total * args.warmup_share))
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
     # Tokenise once: per-step tokenisation, not the GPU, was the bottleneck (about 800 pairs/s on an H100).
     enc_all = tok([r["p"] for r in rows], [r["h"] for r in rows], truncation="longest_first", max_length=args.max_len)
     for r, ids, types in zip(rows, enc_all["input_ids"], enc_all["token_type_ids"]):
@@ -216,8 +229,9 @@ def train(args: argparse.Namespace) -> dict:
             if args.time_budget and step == 150:
                 # Fit the schedule into the time budget, measured after warm-up (steps 50-150).
                 per_step = (time.time() - t50) / 100
-                total, warm = fit_to_budget(step, total, warm, per_step, args.time_budget - (time.time() - t0),
-                                            args.warmup_share)
+                total, warm = fit_to_budget(
+                    step, total, warm, per_step, args.time_budget - (time.time() - t0), args.warmup_share
+                )
             if args.checkpoint_every and step % args.checkpoint_every == 0 and step < total:
                 # Intermediate weights, to score a run's course on paraphrased claims after it ends.
                 model.save_pretrained(Path(args.out) / f"step-{step}")
@@ -236,8 +250,16 @@ def train(args: argparse.Namespace) -> dict:
         model.half()
     model.save_pretrained(out)
     tok.save_pretrained(out)
-    result = {"scores": scores, "train_pairs": len(rows), "steps": total, "device": device, "bf16": bf16,
-              "seconds": round(time.time() - t0, 1), "args": vars(args), "log": log}
+    result = {
+        "scores": scores,
+        "train_pairs": len(rows),
+        "steps": total,
+        "device": device,
+        "bf16": bf16,
+        "seconds": round(time.time() - t0, 1),
+        "args": vars(args),
+        "log": log,
+    }
     (out / "train_result.json").write_text(json.dumps(result, indent=1))
     return result
 
@@ -280,15 +302,28 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--eval-limit", type=int, default=0, help="evaluate on about N pairs only (smoke tests)")
     p.add_argument("--log-every", type=int, default=200)
     p.add_argument("--cpu", action="store_true")
-    p.add_argument("--bf16", choices=["auto", "on", "off"], default="auto",
-                   help="bf16 autocast on CPU: auto = where the CPU has bf16 matrix units (always on a GPU)")
+    p.add_argument(
+        "--bf16",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="bf16 autocast on CPU: auto = where the CPU has bf16 matrix units (always on a GPU)",
+    )
     p.add_argument("--time-budget", type=float, default=0, help="seconds: shrink the schedule to fit (0 = off)")
-    p.add_argument("--layer-decay", type=_decay, default=1.0,
-                   help="layer-wise learning-rate decay: each layer below the top learns this times slower (1 = off)")
-    p.add_argument("--warmup-share", type=_share, default=WARMUP_SHARE,
-                   help="share of the steps run spent warming the learning rate up (session 9's run had 0.26)")
-    p.add_argument("--checkpoint-every", type=_non_negative, default=0,
-                   help="also save the weights every N steps (0 = off)")
+    p.add_argument(
+        "--layer-decay",
+        type=_decay,
+        default=1.0,
+        help="layer-wise learning-rate decay: each layer below the top learns this times slower (1 = off)",
+    )
+    p.add_argument(
+        "--warmup-share",
+        type=_share,
+        default=WARMUP_SHARE,
+        help="share of the steps run spent warming the learning rate up (session 9's run had 0.26)",
+    )
+    p.add_argument(
+        "--checkpoint-every", type=_non_negative, default=0, help="also save the weights every N steps (0 = off)"
+    )
     p.add_argument("--fp16-save", action="store_true", help="save weights in fp16 (smaller to move around)")
     return p
 
