@@ -21,7 +21,8 @@ from pydantic import BaseModel, Field
 from starlette.middleware.base import BaseHTTPMiddleware
 
 from bot.answer import Reply
-from bot.chain import Engine, InputError
+from bot.chain import Engine
+from bot.request import InputError
 from bot.service import ingest as run_ingest
 
 VERIFY_BODY_LIMIT = 64 * 1024

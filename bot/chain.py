@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import time
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,6 +17,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from bot.answer import Citation, Reply, answer_text, citations_for
 from bot.dates import GRACE, off_period, parse_claim_dates, to_int
+from bot.request import CheckRequest, InputError
 from bot.retrieve import Query, retrieve
 from bot.settings import Settings
 from bot.verifier.combiner import load_verifier
@@ -33,47 +33,6 @@ _QUESTION = re.compile(
     r"had|can|could|will|would|should)\b",
     re.I,
 )
-
-
-class InputError(ValueError):
-    """A request the user must fix (empty claim, bad date...): shown as is, mapped to HTTP 422 / exit code 2."""
-
-
-@dataclass
-class Request:
-    claim: str
-    as_of: date | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    top_k: int | None = None
-
-
-def parse_date(value: object, name: str) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(f"{name}: {value!r} is not a date; use YYYY-MM-DD") from None
-
-
-def clean_claim(text: object, max_chars: int) -> str:
-    if not isinstance(text, str):
-        raise InputError("claim: must be text")
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
-    text = re.sub(r"\s+", " ", text).strip()
-    if not text:
-        raise InputError("claim: empty; type a claim to check or a question")
-    if len(text) > max_chars:
-        raise InputError(
-            f"claim: {len(text):,} characters is over the limit of {max_chars:,}; check one claim at a time"
-        )
-    if not re.search(r"\w", text):
-        raise InputError("claim: has no words to search for")
-    return text
 
 
 @dataclass
@@ -141,7 +100,7 @@ class Engine:
             return reply
         return [step for step in self._llm_answer(reply) if isinstance(step, Reply)][-1]
 
-    def _checked(self, req: Request) -> Reply:
+    def _checked(self, req: CheckRequest) -> Reply:
         """The verdict for a request; with an LLM, compound claims are split and their verdicts combined."""
         reply = self.chain.invoke(req)
         if self.llm is None or reply.kind != "claim":
@@ -154,17 +113,7 @@ class Engine:
         subs = []
         for part in parts:
             try:
-                subs.append(
-                    self.chain.invoke(
-                        Request(
-                            clean_claim(part, self.settings.max_claim_chars),
-                            req.as_of,
-                            req.date_from,
-                            req.date_to,
-                            req.top_k,
-                        )
-                    )
-                )
+                subs.append(self.chain.invoke(req.with_claim(part, self.settings.max_claim_chars)))
             except InputError:
                 continue
         if len(subs) < 2:
@@ -195,20 +144,8 @@ class Engine:
             return
         yield from write_answer(self.llm, reply)
 
-    def _request(self, claim: object, as_of: object, date_from: object, date_to: object, top_k: int | None) -> Request:
-        """Validate everything a user can type; every problem is an InputError with a message to show."""
-        req = Request(
-            clean_claim(claim, self.settings.max_claim_chars),
-            parse_date(as_of, "as_of"),
-            parse_date(date_from, "date_from"),
-            parse_date(date_to, "date_to"),
-            top_k,
-        )
-        if req.date_from and req.date_to and req.date_from > req.date_to:
-            raise InputError("date_from is after date_to")
-        if top_k is not None and not 1 <= int(top_k) <= 50:
-            raise InputError("top_k: must be between 1 and 50")
-        return req
+    def _request(self, claim: object, as_of: object, date_from: object, date_to: object, top_k: object) -> CheckRequest:
+        return CheckRequest.of(claim, as_of, date_from, date_to, top_k, self.settings.max_claim_chars)
 
     def stream_check(
         self,
@@ -240,7 +177,7 @@ class Engine:
         return self._respond(state)
 
     # ---------------------------------------------------------------- steps
-    def _prepare(self, req: Request) -> dict:
+    def _prepare(self, req: CheckRequest) -> dict:
         t0 = time.perf_counter()
         kind = "question" if req.claim.endswith("?") or _QUESTION.match(req.claim) else "claim"
         understood = parse_claim_dates(req.claim)

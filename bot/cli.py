@@ -99,7 +99,7 @@ def ask(
     as_json: bool,
 ) -> None:
     """Check CLAIM (or answer a question) against the library."""
-    from bot.chain import InputError
+    from bot.request import InputError
 
     engine = _open(ctx)
     try:

@@ -17,10 +17,11 @@ import gradio as gr
 from fastapi import FastAPI
 
 from bot.answer import Reply
-from bot.chain import Engine, InputError
+from bot.chain import Engine
 from bot.dates import parse_claim_dates
 from bot.llm import Token
 from bot.render import chat_text, sources_html
+from bot.request import InputError
 from bot.widget import add_widget_routes
 
 _FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|but)\b.*|^\s*as of\b.*", re.I)

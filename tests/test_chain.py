@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.chain import Engine, InputError
+from bot.chain import Engine
+from bot.request import InputError
 from bot.service import open_engine
 from bot.settings import Settings
 
