@@ -30,11 +30,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", type=Path, required=True)
     args = ap.parse_args()
-    from bot.evaluate import scifact_corpus_jsonl
-    from bot.retrieve import Query, retrieve
+    from bot.gold import scifact_corpus_jsonl
     from bot.service import ingest, open_engine
     from bot.settings import Settings
-    from bot.verify import candidates, score
+    from bot.steps.judge import score
+    from bot.steps.search import retrieve
+    from bot.trace import Query
+    from bot.verdict.candidates import candidates
 
     data = need_shared() / "scifact"
     engine = open_engine(Settings(data_dir=args.data_dir), seed=False)
@@ -59,7 +61,7 @@ def main() -> None:
             (h.passage_id, h.report_id, h.start, store.report_text(h.report_id)[h.start : h.end], "") for h in hits
         ]
         cands = candidates(c["claim"], passages, max_sentences=80, min_overlap=0.0)
-        score(c["claim"], cands, engine.nli)
+        cands = score(c["claim"], cands, engine.nli)
         best: dict[str, float] = {}
         for cand in cands:
             best[cand.report_id] = max(best.get(cand.report_id, 0.0), 1.0 - float(cand.probs[1]))

@@ -27,7 +27,7 @@ def main() -> None:
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from bot.verifier import train
+    from bot.training import train
     from index.embeddings import resolve_model_path
 
     rows = read_jsonl(need_shared() / "nli" / "3way" / "snli_dev.jsonl")

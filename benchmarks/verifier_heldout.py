@@ -57,8 +57,8 @@ def main() -> None:
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--model", type=Path, action="append", default=[], help="an exported model folder (repeatable)")
     args = ap.parse_args()
-    from bot.verifier.nli import MODEL_DIR, OnnxScorer
-    from bot.verifier.train import metrics, read_rows  # the definitions train.py reports its fp32 scores with
+    from bot.nli.scorer import MODEL_DIR, OnnxScorer
+    from bot.training.train import metrics, read_rows  # the definitions train.py reports its fp32 scores with
 
     rows = read_rows(args.data / "eval.jsonl.gz")
     by_set: dict[str, list[dict]] = defaultdict(list)

@@ -53,7 +53,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--torch-model", type=Path, help="the trained (un-exported) model folder, for the comparison")
     torch_model = ap.parse_args().torch_model
-    from bot.verifier.nli import LABELS, MODEL_DIR, OnnxScorer
+    from bot.nli.scorer import LABELS, MODEL_DIR, OnnxScorer
     from index.embeddings import get_embedder
 
     claims = read_jsonl(need_shared() / "isw-2022" / "claims_dev.jsonl")

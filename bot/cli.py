@@ -162,8 +162,8 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @click.pass_context
 def nli(ctx: click.Context, premise: str, claim: str, as_json: bool, combined: bool) -> None:
     """Score one (evidence, claim) pair with the verifier (the bare cross-encoder unless --combined)."""
-    from bot.verifier.combiner import load_verifier
-    from bot.verifier.nli import load_scorer, nli_probs
+    from bot.nli.combiner import load_verifier
+    from bot.nli.scorer import load_scorer, nli_probs
 
     settings = _settings(ctx)
     scorer = load_verifier(settings.verifier, settings.combiner) if combined else load_scorer(settings.verifier)
@@ -202,15 +202,16 @@ def eval_cmd(
 ) -> None:
     """Run labelled claims through the chain and report accuracy, macro-F1, evidence recall and more."""
     from bot import evaluate
+    from bot import gold as gold_claims
     from bot.service import ingest as run_ingest
 
     engine = _open(ctx, seed=False)
     targets = list(corpus)
     if scifact:
-        targets.append(str(evaluate.scifact_corpus_jsonl(claims, engine.settings.data_dir / "scifact_corpus.jsonl")))
-        gold = evaluate.scifact_claims(claims)
+        targets.append(str(gold_claims.scifact_corpus_jsonl(claims, engine.settings.data_dir / "scifact_corpus.jsonl")))
+        gold = gold_claims.scifact_claims(claims)
     else:
-        gold = evaluate.read_claims(claims)
+        gold = gold_claims.read_claims(claims)
     if targets:
         res = run_ingest(engine, targets, progress=not as_json)
         if res.errors:
@@ -222,7 +223,7 @@ def eval_cmd(
     metrics, rows = evaluate.summarise(engine, results)
     if fit_thresholds:
         metrics["threshold_fit"] = evaluate.cross_validated_fit(
-            [(r.gold.claim, r.gold.label, r.trace["candidates"]) for r in results], engine.thresholds
+            [(r.gold.claim, r.gold.label, list(r.trace.judgement.candidates)) for r in results], engine.thresholds
         )
     if out:
         out.mkdir(parents=True, exist_ok=True)
@@ -278,13 +279,13 @@ def calibrate(
 
     An empty index folder is filled first (ISW: seeds + reports.jsonl; SciFact: its 5,183 abstracts).
     """
-    from bot import calibrate as cal
-    from bot import evaluate
+    from bot import gold as gold_claims
+    from bot.nli.combiner import model_fingerprint
+    from bot.nli.scorer import MODEL_DIR
     from bot.service import ingest as run_ingest
     from bot.service import seeds_dir
-    from bot.verifier.combiner import model_fingerprint
-    from bot.verifier.nli import MODEL_DIR
-    from bot.verify import Thresholds
+    from bot.training import calibrate as cal
+    from bot.verdict.decision import Thresholds
 
     if not isw_dir and not scifact_dir:
         _fail("give --isw and/or --scifact index folders", EXIT_INPUT)
@@ -297,12 +298,12 @@ def calibrate(
         engine = _open(ctx, seed=False, settings=settings)
         if name == "isw":
             claims, corpus = (
-                evaluate.read_claims(data_dir / "isw-2022" / "claims_dev.jsonl"),
+                gold_claims.read_claims(data_dir / "isw-2022" / "claims_dev.jsonl"),
                 [str(seeds_dir(settings)), str(data_dir / "isw-2022" / "reports.jsonl")],
             )
         else:
-            claims = evaluate.scifact_claims(data_dir / "scifact")
-            corpus = [str(evaluate.scifact_corpus_jsonl(data_dir / "scifact", folder / "scifact_corpus.jsonl"))]
+            claims = gold_claims.scifact_claims(data_dir / "scifact")
+            corpus = [str(gold_claims.scifact_corpus_jsonl(data_dir / "scifact", folder / "scifact_corpus.jsonl"))]
         if not engine.store.reports():
             run_ingest(engine, corpus, progress=True)
         traced += cal.trace_claims(engine, claims, name, progress=True)
@@ -412,8 +413,8 @@ def train_verifier(
     seed: int,
 ) -> None:
     """Rebuild the verifier: recipe -> training (progress and ETA) -> held-out scores -> int8 ONNX export."""
-    from bot.verifier import recipe, train
-    from bot.verifier.export import export
+    from bot.training import recipe, train
+    from bot.training.export import export
     from index.embeddings import resolve_model_path
 
     libs = list(library) or [data_dir / "isw-2022" / "reports.jsonl"]

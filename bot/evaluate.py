@@ -1,4 +1,4 @@
-"""Evaluation: labelled claims through the same chain the API uses -> accuracy, macro-F1, evidence recall,
+"""Evaluation: labelled claims through the same engine the API uses -> accuracy, macro-F1, evidence recall,
 citation precision, fabricated citations, abstention; plus threshold calibration over cached scores.
 
 Claims go in as their text alone, as a user would type them. Labels map SUPPORTED->SUPPORTS, REFUTED->REFUTES,
@@ -8,123 +8,30 @@ everything else->NOT_ENOUGH_INFO; CONFLICTING is also counted on its own.
 from __future__ import annotations
 
 import itertools
-import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.chain import Engine
-from bot.verify import CONFLICTING, NOT_ENOUGH, REFUTED, SUPPORTED, Thresholds, decide
+from bot.engine import Engine
+from bot.gold import GoldClaim
+from bot.labels import GOLD_OF_VERDICT, GoldLabel, Verdict
+from bot.metrics import accuracy, confusion, macro_f1, per_class
+from bot.text.words import fold_quotes
+from bot.trace import Trace
+from bot.verdict.candidates import Scored
+from bot.verdict.decision import Thresholds, decide
 
-GOLD_LABELS = ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")
-VERDICT_TO_LABEL = {
-    SUPPORTED: "SUPPORTS",
-    REFUTED: "REFUTES",
-    NOT_ENOUGH: "NOT_ENOUGH_INFO",
-    CONFLICTING: "NOT_ENOUGH_INFO",
-}
-
-
-@dataclass(frozen=True)
-class GoldClaim:
-    id: str
-    claim: str
-    label: str
-    evidence: list[dict]  # [{"date": "YYYY-MM-DD" | None, "quote": str}]
-    as_of: str | None = None
-
-
-def read_claims(path: Path) -> list[GoldClaim]:
-    """claims_dev.jsonl layout: id, claim, label, evidence[{doc_id, date, quote}], as_of."""
-    out = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                c = json.loads(line)
-                out.append(GoldClaim(str(c["id"]), c["claim"], c["label"], c.get("evidence") or [], c.get("as_of")))
-    return out
-
-
-def scifact_claims(folder: Path) -> list[GoldClaim]:
-    """SciFact dev in the unified layout; gold evidence = rationale sentences (abstracts are undated)."""
-    out = []
-    with open(folder / "eval_dev_unified.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            c = json.loads(line)
-            ev = [
-                {"date": None, "quote": s, "doc_id": e["doc_id"]}
-                for e in c.get("gold_evidence", [])
-                for s in e.get("sentences", [])
-            ]
-            out.append(GoldClaim(str(c["id"]), c["claim"], c["label"], ev))
-    return out
-
-
-def scifact_corpus_jsonl(folder: Path, out: Path) -> Path:
-    """SciFact abstracts as report JSONL (id scifact-DOC, title, text) for ingest."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(folder / "corpus.jsonl", encoding="utf-8") as src, open(out, "w", encoding="utf-8") as dst:
-        for line in src:
-            d = json.loads(line)
-            dst.write(
-                json.dumps(
-                    {
-                        "id": f"scifact-{d['doc_id']}",
-                        "title": d["title"],
-                        "text": " ".join(d["abstract"]),
-                        "source": "SciFact",
-                    }
-                )
-                + "\n"
-            )
-    return out
-
-
-# ---------------------------------------------------------------------------- metrics
-def confusion(gold: list[str], pred: list[str]) -> dict[str, dict[str, int]]:
-    return {g: {p: sum(1 for a, b in zip(gold, pred) if a == g and b == p) for p in GOLD_LABELS} for g in GOLD_LABELS}
-
-
-def per_class(gold: list[str], pred: list[str]) -> dict[str, dict[str, float]]:
-    out = {}
-    for c in GOLD_LABELS:
-        tp = sum(1 for a, b in zip(gold, pred) if a == c and b == c)
-        fp = sum(1 for a, b in zip(gold, pred) if a != c and b == c)
-        fn = sum(1 for a, b in zip(gold, pred) if a == c and b != c)
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        out[c] = {
-            "precision": round(p, 4),
-            "recall": round(r, 4),
-            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
-            "support": tp + fn,
-        }
-    return out
-
-
-def macro_f1(gold: list[str], pred: list[str]) -> float:
-    classes = [c for c in GOLD_LABELS if c in gold]
-    pc = per_class(gold, pred)
-    return round(sum(pc[c]["f1"] for c in classes) / max(1, len(classes)), 4)
-
-
-def accuracy(gold: list[str], pred: list[str]) -> float:
-    return round(sum(a == b for a, b in zip(gold, pred)) / max(1, len(gold)), 4)
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("’", "'").replace("“", '"').replace("”", '"')).strip().lower()
+GOLD_LABELS = tuple(GoldLabel)
 
 
 def citation_is_gold(cite: dict, gold: GoldClaim, report_text: str) -> bool:
     """Gold by date and quote text (report ids differ between datasets and this index)."""
-    body = _norm(report_text)
+    body = fold_quotes(report_text)
     for ev in gold.evidence:
         if ev.get("date") and cite.get("date") != ev["date"]:
             continue
-        if _norm(ev["quote"])[:200] in body:
+        if fold_quotes(ev["quote"])[:200] in body:
             return True
     return False
 
@@ -134,7 +41,7 @@ def citation_is_gold(cite: dict, gold: GoldClaim, report_text: str) -> bool:
 class ClaimResult:
     gold: GoldClaim
     reply: dict
-    trace: dict | None = None
+    trace: Trace | None = None
 
 
 def run_claims(
@@ -168,7 +75,7 @@ def run_claims(
 
 def summarise(engine: Engine, results: list[ClaimResult]) -> tuple[dict, list[dict]]:
     gold = [r.gold.label for r in results]
-    pred = [VERDICT_TO_LABEL.get(r.reply["verdict"] or NOT_ENOUGH, "NOT_ENOUGH_INFO") for r in results]
+    pred = [GOLD_OF_VERDICT[Verdict(r.reply["verdict"] or Verdict.NOT_ENOUGH_EVIDENCE)] for r in results]
     rows, recall_hits, recall_n, cite_gold, cite_n, fabricated = [], 0, 0, 0, 0, 0
     for r, p in zip(results, pred):
         texts = {}
@@ -178,7 +85,7 @@ def summarise(engine: Engine, results: list[ClaimResult]) -> tuple[dict, list[di
             if text[c["start"] : c["end"]] != c["quote"]:
                 fabricated += 1
             gold_flags.append(citation_is_gold(c, r.gold, text) if r.gold.evidence else False)
-        if r.gold.label in ("SUPPORTS", "REFUTES") and r.gold.evidence:
+        if r.gold.label in (GoldLabel.SUPPORTS, GoldLabel.REFUTES) and r.gold.evidence:
             recall_n += 1
             recall_hits += any(gold_flags[:3])
             cite_n += len(gold_flags)
@@ -204,19 +111,19 @@ def summarise(engine: Engine, results: list[ClaimResult]) -> tuple[dict, list[di
     metrics = {
         "n": len(results),
         "accuracy": accuracy(gold, pred),
-        "macro_f1": macro_f1(gold, pred),
+        "macro_f1": macro_f1(gold, pred, GOLD_LABELS),
         "evidence_recall": round(recall_hits / recall_n, 4) if recall_n else None,
         "citation_precision": round(cite_gold / cite_n, 4) if cite_n else None,
         "fabricated": fabricated,
-        "abstention_rate": round(verdicts.get(NOT_ENOUGH, 0) / max(1, len(results)), 4),
-        "conflicting": verdicts.get(CONFLICTING, 0),
-        "per_class": per_class(gold, pred),
-        "confusion": confusion(gold, pred),
+        "abstention_rate": round(verdicts.get(Verdict.NOT_ENOUGH_EVIDENCE, 0) / max(1, len(results)), 4),
+        "conflicting": verdicts.get(Verdict.CONFLICTING, 0),
+        "per_class": per_class(gold, pred, GOLD_LABELS),
+        "confusion": confusion(gold, pred, GOLD_LABELS),
     }
     return metrics, rows
 
 
-def fit_thresholds(claim_traces: list[tuple[str, str, list]], base: Thresholds) -> tuple[Thresholds, float]:
+def fit_thresholds(claim_traces: list[tuple[str, str, list[Scored]]], base: Thresholds) -> tuple[Thresholds, float]:
     """Grid search over decision thresholds on cached candidate scores; returns the best and its accuracy.
 
     Fitting on a set and reporting on the same set overstates accuracy: callers report a cross-validated figure.
@@ -232,14 +139,14 @@ def fit_thresholds(claim_traces: list[tuple[str, str, list]], base: Thresholds) 
     for values in itertools.product(*grid.values()):
         th = replace(base, **dict(zip(grid.keys(), values)))
         acc = sum(
-            VERDICT_TO_LABEL[decide(claim, cands, th).verdict] == label for claim, label, cands in claim_traces
+            GOLD_OF_VERDICT[decide(claim, cands, th).verdict] == label for claim, label, cands in claim_traces
         ) / max(1, len(claim_traces))
         if acc > best_acc + 1e-9:
             best, best_acc = th, acc
     return best, round(best_acc, 4)
 
 
-def cross_validated_fit(claim_traces: list[tuple[str, str, list]], base: Thresholds, seed: int = 0) -> dict:
+def cross_validated_fit(claim_traces: list[tuple[str, str, list[Scored]]], base: Thresholds, seed: int = 0) -> dict:
     """Thresholds fitted on all claims, with the accuracy they reach there and under 2-fold cross-validation."""
     import random
 
@@ -251,7 +158,7 @@ def cross_validated_fit(claim_traces: list[tuple[str, str, list]], base: Thresho
         fitted, _ = fit_thresholds([claim_traces[i] for i in folds[1 - k]], base)
         test = [claim_traces[i] for i in folds[k]]
         held_out.append(
-            sum(VERDICT_TO_LABEL[decide(c, cs, fitted).verdict] == lab for c, lab, cs in test) / max(1, len(test))
+            sum(GOLD_OF_VERDICT[decide(c, cs, fitted).verdict] == lab for c, lab, cs in test) / max(1, len(test))
         )
     best, fit_acc = fit_thresholds(claim_traces, base)
     return {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from langchain_core.language_models import BaseChatModel
 
-from bot.answer import Citation, Reply
+from bot.reply import Citation, Reply
 from bot.settings import Settings
 from prompts import load_prompt
 

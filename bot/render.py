@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from bot.answer import Citation, Reply
+from bot.reply import Citation, Reply
 
 BADGE = {
     "SUPPORTED": ("#1a7f37", "SUPPORTED"),

@@ -34,6 +34,9 @@ class CheckRequest(BaseModel):
     date_from: date | None = Field(None, description="only evidence dated on or after this day (YYYY-MM-DD)")
     date_to: date | None = Field(None, description="only evidence dated on or before this day (YYYY-MM-DD)")
     top_k: int | None = Field(None, ge=1, le=TOP_K_MAX, description=f"passages to weigh, 1-{TOP_K_MAX}")
+    previous_claim: str | None = Field(
+        None, description="the claim checked just before, so a follow-up ('and as of June 2022?') re-checks it"
+    )
 
     @classmethod
     def of(
@@ -43,6 +46,7 @@ class CheckRequest(BaseModel):
         date_from: object = None,
         date_to: object = None,
         top_k: object = None,
+        previous_claim: object = None,
         max_claim_chars: int = DEFAULT_MAX_CLAIM_CHARS,
     ) -> CheckRequest:
         """Validate everything a user can type; every problem is an ``InputError`` with a message to show."""
@@ -52,6 +56,7 @@ class CheckRequest(BaseModel):
             date_from=parse_date(date_from, "date_from"),
             date_to=parse_date(date_to, "date_to"),
             top_k=_top_k(top_k),
+            previous_claim=clean_claim(previous_claim, max_claim_chars) if previous_claim else None,
         )
         if req.date_from and req.date_to and req.date_from > req.date_to:
             raise InputError("date_from is after date_to")

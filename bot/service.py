@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.chain import Engine
+from bot.engine import Engine
 from bot.settings import Settings
 from index.ingest import IngestResult, ingest_targets
 from index.loaders import LoadOptions

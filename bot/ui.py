@@ -1,4 +1,4 @@
-"""The chat window (Gradio, mounted at /) and the widget routes, over the same engine as the API.
+"""The chat window (Gradio, mounted at /), over the same engine as the API.
 
 The chat streams its progress, then shows the verdict badge, the answer and a sources panel (quote in context, title,
 date, source, link, stance, speaker) with an evidence timeline. Follow-ups such as "and as of June 2022?" reuse the
@@ -8,7 +8,6 @@ last claim. Thumbs up/down go to feedback.jsonl. ``api_name="verify"`` returns t
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from html import escape
@@ -16,45 +15,18 @@ from html import escape
 import gradio as gr
 from fastapi import FastAPI
 
-from bot.answer import Reply
-from bot.chain import Engine
-from bot.dates import parse_claim_dates
+from bot.engine import Engine
 from bot.llm import Token
 from bot.render import chat_text, sources_html
+from bot.reply import Reply
 from bot.request import InputError
-from bot.widget import add_widget_routes
 
-_FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|but)\b.*|^\s*as of\b.*", re.I)
-_MONTH_ONLY = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\b(?!\s+\d)",
-    re.I,
-)
 CSS = """
 .cc-badge{color:#fff;padding:3px 10px;border-radius:12px;font-weight:700;letter-spacing:.03em}
 .cc-cite{border-left:3px solid #d0d7de;padding:6px 10px;margin:8px 0}
 .cc-quote{margin:4px 0;font-size:.95em} .cc-who,.cc-note{color:#57606a;font-size:.85em}
 .cc-diff{color:#9a6700;font-size:.85em}
 """
-
-
-def resolve_follow_up(message: str, last_claim: str | None) -> tuple[str, str | None]:
-    """('and as of June 2022?', 'X') -> ('X', '2022-06-30'); anything else passes through as a new claim."""
-    if not last_claim or not _FOLLOW_UP.match(message) or len(message.split()) > 12:
-        return message, None
-    text = message.rstrip("?")
-    dates = parse_claim_dates(text if "as of" in text.lower() else f"as of {text}")
-    if dates.as_of:
-        return last_claim, dates.as_of.isoformat()
-    if dates.window:
-        return last_claim, dates.window[1].isoformat()
-    m = _MONTH_ONLY.search(text)
-    prev = parse_claim_dates(last_claim).window
-    if m and prev:
-        year = prev[0].year
-        end = parse_claim_dates(f"in {m.group(1)} {year}").window
-        return last_claim, end[1].isoformat() if end else None
-    return message, None
 
 
 def build_ui(engine: Engine) -> gr.Blocks:
@@ -64,16 +36,17 @@ def build_ui(engine: Engine) -> gr.Blocks:
     def respond(message: str, history: list, as_of: str, date_from: str, date_to: str, state: dict):
         state = dict(state or {})
         history = list(history or [])
-        claim, follow_as_of = resolve_follow_up(message or "", state.get("last_claim"))
-        if engine.llm is not None and state.get("last_claim") and claim == message and _FOLLOW_UP.match(message):
-            claim = engine.llm.rewrite_follow_up(state["last_claim"], message) or message
         history.append({"role": "user", "content": message or ""})
         history.append({"role": "assistant", "content": "Searching the library…"})
         yield history, gr.update(), state, ""
         try:
             reply, written = None, ""
             for step in engine.stream_check(
-                claim, as_of=follow_as_of or as_of or None, date_from=date_from or None, date_to=date_to or None
+                message or "",
+                as_of=as_of or None,
+                date_from=date_from or None,
+                date_to=date_to or None,
+                previous_claim=state.get("last_claim"),
             ):
                 if isinstance(step, Reply):
                     reply = step
@@ -88,7 +61,7 @@ def build_ui(engine: Engine) -> gr.Blocks:
             yield history, gr.update(), state, ""
             return
         assert reply is not None
-        state["last_claim"] = claim
+        state["last_claim"] = reply.claim if reply.kind == "claim" else state.get("last_claim")
         state.setdefault("replies", {})[str(len(history) - 1)] = reply.model_dump(mode="json")
         history[-1] = {"role": "assistant", "content": chat_text(reply)}
         yield history, sources_html(reply), state, ""
@@ -174,5 +147,4 @@ def _examples(engine: Engine) -> list[str]:
 
 
 def mount_ui(app: FastAPI, engine: Engine) -> None:
-    add_widget_routes(app, engine)
     gr.mount_gradio_app(app, build_ui(engine), path="/", css=CSS, footer_links=["api"])

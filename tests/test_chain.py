@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.chain import Engine
+from bot.engine import Engine
 from bot.request import InputError
 from bot.service import open_engine
 from bot.settings import Settings
@@ -38,8 +38,8 @@ def test_ukraine_blame_claim_is_never_supported(engine: Engine):
 
 
 def test_citations_come_only_from_retrieved_passages(engine: Engine):
-    state = engine.trace("Irina Volk said none of the suspects were Russian citizens")
-    spans = [(h.report_id, h.start, h.end) for h in state["hits"]]
+    trace = engine.trace("Irina Volk said none of the suspects were Russian citizens")
+    spans = [(h.report_id, h.start, h.end) for h in trace.evidence.hits]
     reply = engine.check("Irina Volk said none of the suspects were Russian citizens")
     for c in reply.citations:
         assert any(r == c.report_id and s <= c.start and c.end <= e for r, s, e in spans)
@@ -96,11 +96,12 @@ def test_citations_name_the_differences_they_show(engine: Engine):
 
 def test_sentences_from_outside_the_claims_period_are_marked(engine: Engine):
     # The seed report is dated 2024-03-24: two weeks after March 10, beyond the grace; the same week as March 22.
-    early = engine.trace("On March 10, 2024, Islamic State attacked Crocus City Hall.")["candidates"]
+    early = engine.trace("On March 10, 2024, Islamic State attacked Crocus City Hall.").judgement.candidates
     assert early and any(c.off_period for c in early)
     assert all(c.off_period == ("March" not in c.text) for c in early)  # a sentence naming March may restate it
     assert not any(
-        c.off_period for c in engine.trace("On March 22, 2024, Islamic State attacked Crocus City Hall.")["candidates"]
+        c.off_period
+        for c in engine.trace("On March 22, 2024, Islamic State attacked Crocus City Hall.").judgement.candidates
     )
-    as_of = engine.trace("As of April 30, 2024, Islamic State had attacked Crocus City Hall.")["candidates"]
+    as_of = engine.trace("As of April 30, 2024, Islamic State had attacked Crocus City Hall.").judgement.candidates
     assert as_of and not any(c.off_period for c in as_of)  # a state 'as of' a day: earlier reports all speak to it

@@ -8,12 +8,15 @@ import json
 import numpy as np
 import pytest
 
-from bot import calibrate
-from bot.evaluate import GoldClaim
-from bot.verifier import features as F
-from bot.verifier.combiner import FEATURE_NAMES, CombinedScorer, Combiner, coverage, features, fit, load_verifier
-from bot.verifier.nli import MODEL_DIR
-from bot.verify import Thresholds, candidates
+from bot.gold import GoldClaim
+from bot.nli import signals as F
+from bot.nli.combiner import FEATURE_NAMES, CombinedScorer, Combiner, coverage, features, fit, load_verifier
+from bot.nli.scorer import MODEL_DIR
+from bot.steps.judge import score
+from bot.text.claim_dates import mentioned_dates
+from bot.training import calibrate
+from bot.verdict.candidates import candidates
+from bot.verdict.decision import Thresholds
 from tests.conftest import FakeScorer
 
 
@@ -155,7 +158,7 @@ def test_a_negation_inside_a_rejected_claim_is_not_the_sources():
 
 def test_numbers_skip_dates_and_years_and_read_words():
     assert F.numbers("On June 12, 2022, 3 brigades and a dozen tanks and 1,351 troops") == [3.0, 1351.0, 12.0]
-    assert F.dates("on March 16 and 2 May, in April") == ({(3, 16), (5, 2)}, {4})
+    assert mentioned_dates("on March 16 and 2 May, in April") == ({(3, 16), (5, 2)}, {4})
     # Endnote markers are not quantities: a claim's number the sentence never gives is unsupported, not contradicted.
     assert F.numbers("A missile struck the station, killing many.[11] Officials said") == []
     # Ordinals name a position, not a quantity: "the 300th day" does not contradict "about three hours".
@@ -265,9 +268,8 @@ def traced(
         for i, s in enumerate(sentences)
     ]
     cands = [c for c in candidates(claim, passages, min_overlap=0.0) if c.start == 0 and c.end == len(c.text)]
-    base = FakeScorer(table).score([(c.text, claim) for c in cands])
-    for c, p in zip(cands, base):
-        c.probs = p
+    cands = score(claim, cands, FakeScorer(table))
+    base = [c.probs for c in cands]
     t = calibrate.Traced(
         dataset,
         GoldClaim(claim, claim, label, evidence),
@@ -332,7 +334,7 @@ def test_evaluate_reports_every_view_on_the_same_traces():
 def test_a_combiner_fitted_on_another_verifier_is_not_applied(tmp_path, monkeypatch, caplog):
     """The shipped combiner carries the sha256 of the verifier.onnx it was fitted on; a retrained model without a
     refit combiner must get the bare cross-encoder, with a warning, not silently mismatched weights."""
-    from bot.verifier import combiner as combiner_module
+    from bot.nli import combiner as combiner_module
 
     folder = tmp_path / "model"
     folder.mkdir()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluate import read_claims, run_claims, summarise
+from bot.evaluate import run_claims, summarise
+from bot.gold import read_claims
 from bot.service import ingest, open_engine
 from bot.settings import Settings
 from tests.conftest import need_shared_data

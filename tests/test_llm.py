@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from bot.answer import Citation
-from bot.chain import Engine
+from bot.engine import Engine
 from bot.llm import Token, combine_verdicts, validate_answer
+from bot.reply import Citation
 from bot.service import open_engine
 from bot.settings import Settings
 

@@ -1,13 +1,16 @@
 """Evaluation metrics on small hand-computed cases, and the verdict -> label mapping."""
 
-from bot.evaluate import VERDICT_TO_LABEL, GoldClaim, accuracy, citation_is_gold, confusion, macro_f1, per_class
+from bot.evaluate import GOLD_LABELS, citation_is_gold
+from bot.gold import GoldClaim
+from bot.labels import GOLD_OF_VERDICT
+from bot.metrics import accuracy, confusion, macro_f1, per_class
 
 GOLD = ["SUPPORTS", "SUPPORTS", "REFUTES", "REFUTES", "NOT_ENOUGH_INFO", "NOT_ENOUGH_INFO"]
 PRED = ["SUPPORTS", "REFUTES", "REFUTES", "REFUTES", "SUPPORTS", "NOT_ENOUGH_INFO"]
 
 
 def test_label_mapping():
-    assert VERDICT_TO_LABEL == {
+    assert GOLD_OF_VERDICT == {
         "SUPPORTED": "SUPPORTS",
         "REFUTED": "REFUTES",
         "NOT_ENOUGH_EVIDENCE": "NOT_ENOUGH_INFO",
@@ -17,13 +20,13 @@ def test_label_mapping():
 
 def test_accuracy_and_confusion():
     assert accuracy(GOLD, PRED) == round(4 / 6, 4)
-    c = confusion(GOLD, PRED)
+    c = confusion(GOLD, PRED, GOLD_LABELS)
     assert c["SUPPORTS"] == {"SUPPORTS": 1, "REFUTES": 1, "NOT_ENOUGH_INFO": 0}
     assert c["NOT_ENOUGH_INFO"] == {"SUPPORTS": 1, "REFUTES": 0, "NOT_ENOUGH_INFO": 1}
 
 
 def test_per_class_and_macro_f1():
-    pc = per_class(GOLD, PRED)
+    pc = per_class(GOLD, PRED, GOLD_LABELS)
     # SUPPORTS: tp 1, fp 1, fn 1 -> P 0.5 R 0.5 F1 0.5; REFUTES: tp 2, fp 1, fn 0 -> P 2/3 R 1 F1 0.8;
     # NEI: tp 1, fp 0, fn 1 -> P 1 R 0.5 F1 2/3
     assert pc["SUPPORTS"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
@@ -43,7 +46,9 @@ def test_citation_matching_by_date_and_quote():
 
 def test_threshold_fit_reports_fitted_and_cross_validated_accuracy():
     from bot.evaluate import cross_validated_fit
-    from bot.verify import Thresholds, candidates, score
+    from bot.steps.judge import score
+    from bot.verdict.candidates import candidates
+    from bot.verdict.decision import Thresholds
     from tests.conftest import FakeScorer
 
     claim = "Russian forces captured Berdyansk on February 26."
@@ -51,7 +56,7 @@ def test_threshold_fit_reports_fitted_and_cross_validated_accuracy():
     traces = []
     for i, (label, probs) in enumerate([("SUPPORTS", (0.45, 0.5, 0.05)), ("REFUTES", (0.05, 0.1, 0.85))] * 4):
         cs = candidates(claim, [(f"p{i}", f"r{i}", 0, sent, "ISW")])
-        score(claim, cs, FakeScorer({(c.text, claim): probs for c in cs}))
+        cs = score(claim, cs, FakeScorer({(c.text, claim): probs for c in cs}))
         traces.append((claim, label, cs))
     out = cross_validated_fit(traces, Thresholds())
     assert out["accuracy_on_fitted_claims"] == 1.0  # entail 0.4 separates them; the default 0.5 would not

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from bot.dates import off_period, parse_claim_dates
+from bot.text.claim_dates import off_period, parse_claim_dates
 from index.chunking import chunk
 from index.sentences import sentence_spans
 

@@ -11,8 +11,8 @@ import sys
 import numpy as np
 import pytest
 
-from bot.verifier import synth
-from bot.verifier.nli import LABELS, MODEL_DIR, load_scorer, nli_probs
+from bot.training import synth
+from bot.nli.scorer import LABELS, MODEL_DIR, load_scorer, nli_probs
 from tests.conftest import ROOT, need_shared_data
 
 CLEAR = [
@@ -236,7 +236,7 @@ def test_train_verifier_end_to_end_on_a_tiny_slice(tmp_path):
 
 
 def test_a_time_budget_shrinks_the_schedule_and_its_warm_up():
-    train = pytest.importorskip("bot.verifier.train")
+    train = pytest.importorskip("bot.training.train")
     # 4 epochs planned (5,676 steps, 340 warming up); 2 s a step and 2,000 s left after step 150 -> 1,150 steps.
     assert train.fit_to_budget(150, 5676, 340, 2.0, 2000.0) == (1150, 69)
     assert train.fit_to_budget(150, 1000, 60, 0.1, 10_000.0) == (1000, 60)  # a budget to spare changes nothing
@@ -246,7 +246,7 @@ def test_a_time_budget_shrinks_the_schedule_and_its_warm_up():
 
 def test_partial_labels_sum_the_classes_they_allow():
     torch = pytest.importorskip("torch")
-    train = pytest.importorskip("bot.verifier.train")
+    train = pytest.importorskip("bot.training.train")
     logits = torch.log(torch.tensor([[2.0, 1.0, 1.0]] * 4))  # p = 0.5 / 0.25 / 0.25
     one = torch.ones(1)
     loss = [float(train.loss_fn(logits[:1], torch.tensor([y]), one)) for y in range(5)]
@@ -258,7 +258,7 @@ def test_partial_labels_sum_the_classes_they_allow():
 
 def test_layer_decay_slows_each_layer_below_the_top():
     transformers = pytest.importorskip("transformers")
-    train = pytest.importorskip("bot.verifier.train")
+    train = pytest.importorskip("bot.training.train")
     config = transformers.BertConfig(
         vocab_size=50, hidden_size=8, num_hidden_layers=3, num_attention_heads=2, intermediate_size=16, num_labels=3
     )
@@ -285,7 +285,7 @@ def test_train_verifier_refuses_a_bad_layer_decay_or_checkpoint_interval(tmp_pat
 
     from bot.cli import main
 
-    train = pytest.importorskip("bot.verifier.train")
+    train = pytest.importorskip("bot.training.train")
     for args in (
         ["--layer-decay", "0"],
         ["--layer-decay", "1.5"],
@@ -300,7 +300,7 @@ def test_train_verifier_refuses_a_bad_layer_decay_or_checkpoint_interval(tmp_pat
 
 
 def test_bf16_autocast_is_chosen_by_device_and_setting():
-    train = pytest.importorskip("bot.verifier.train")
+    train = pytest.importorskip("bot.training.train")
     assert train.bf16_device("cpu", "off") is False
     assert train.bf16_device("cpu", "on") is True
     assert train.bf16_device("cuda", "off") is True  # a GPU always trains in bf16 autocast, as before

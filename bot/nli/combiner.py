@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.verifier.features import FEATURES, signals
-from bot.verifier.nli import MODEL_DIR, NLIScorer, load_scorer
-from bot.verify import content_words, overlap
+from bot.nli.scorer import MODEL_DIR, NLIScorer, load_scorer
+from bot.nli.signals import FEATURES, signals
+from bot.text.words import content_words, overlap
 
 log = logging.getLogger(__name__)
 _INTERACT = (

@@ -1,7 +1,7 @@
 """Train the 3-way cross-encoder on the recipe's pairs; evaluate on the held-out sets.
 
 Why standalone: it imports only torch, transformers and the standard library, so the same file trains on these 2 CPU
-cores (``claimcheck train-verifier``) or on a borrowed GPU (``python bot/verifier/train.py ...``) without installing
+cores (``claimcheck train-verifier``) or on a borrowed GPU (``python bot/training/train.py ...``) without installing
 the project. Length-bucketed batches, linear warm-up/decay, bf16 autocast on a GPU and on CPUs with bf16 matrix
 units (AMX or AVX512-BF16; BENCHMARKS.md has the speed-up on this project's 2-core machines), partial-label loss for
 2-way data.

@@ -16,23 +16,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from bot.text.lexicon import ANTONYMS, MONTH_PATTERN, MONTHS, NATIONALITIES
+
 ENTAILMENT, NEUTRAL, CONTRADICTION = "entailment", "neutral", "contradiction"
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_MONTH_RE = "|".join(MONTHS)
+_MONTH_RE = MONTH_PATTERN
 _NOTE = re.compile(r"\s*\[\d+\]")
 _PAREN = re.compile(r"\s*\([^()]{1,80}\)")
 _MONTH_DAY = re.compile(rf"\b({_MONTH_RE}) (\d{{1,2}})\b(?!,? \d{{4}})")
@@ -84,78 +72,6 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("occupied", "held"),
     ("additional", "more"),
     ("assessed", "judged", "concluded"),
-]
-# Changes that flip the truth of a statement (both directions are used).
-ANTONYMS: list[tuple[str, str]] = [
-    ("advanced", "retreated"),
-    ("advance", "retreat"),
-    ("captured", "lost"),
-    ("gained", "lost"),
-    ("confirmed", "denied"),
-    ("confirm", "deny"),
-    ("increased", "decreased"),
-    ("increase", "decrease"),
-    ("successful", "unsuccessful"),
-    ("succeeded", "failed"),
-    ("offensive", "defensive"),
-    ("north", "south"),
-    ("east", "west"),
-    ("northeast", "southwest"),
-    ("northwest", "southeast"),
-    ("northern", "southern"),
-    ("eastern", "western"),
-    ("first", "last"),
-    ("likely", "unlikely"),
-    ("accepted", "rejected"),
-    ("allowed", "banned"),
-    ("won", "lost"),
-    ("began", "ended"),
-    ("supported", "opposed"),
-    ("larger", "smaller"),
-    ("before", "after"),
-    ("more", "fewer"),
-    ("higher", "lower"),
-    ("strengthened", "weakened"),
-    ("improved", "worsened"),
-    ("expanded", "reduced"),
-    ("arrived", "departed"),
-    ("opened", "closed"),
-    ("approved", "vetoed"),
-    ("praised", "criticized"),
-    ("lauded", "condemned"),
-    ("agreed", "refused"),
-    ("resumed", "halted"),
-    ("intensified", "scaled back"),
-    ("imminent", "remote"),
-    ("early", "late"),
-    ("entered", "left"),
-    ("released", "detained"),
-    ("rose", "fell"),
-    ("most", "least"),
-    ("all", "none of"),
-    ("successfully", "unsuccessfully"),
-    ("failed", "managed"),
-    ("unable", "able"),
-    ("retaken", "abandoned"),
-]
-NATIONALITIES = [
-    "Tajik",
-    "Chechen",
-    "Uzbek",
-    "Kyrgyz",
-    "Belarusian",
-    "Iranian",
-    "Syrian",
-    "Dagestani",
-    "Georgian",
-    "Kazakh",
-    "Serbian",
-    "Polish",
-    "Moldovan",
-    "Armenian",
-    "Chinese",
-    "North Korean",
-    "Turkish",
 ]
 ACTOR_SWAPS = [
     ("Russian", "Ukrainian"),

@@ -1,37 +1,47 @@
-"""Hybrid retrieval: dense (Chroma) + keywords (bm25s), fused by reciprocal rank, with date filters, a nudge
-towards the period the claim is about, and a cap on passages per report so the evidence is diverse.
+"""Step two: the evidence. Hybrid retrieval — dense (Chroma) + keywords (bm25s), fused by reciprocal rank — with date
+filters, a nudge towards the period the claim is about, and a cap on passages per report so the evidence is diverse;
+then the texts and records of the reports the passages come from, read once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Protocol
 
-from index.store import Store
+import numpy as np
 
-
-@dataclass(frozen=True)
-class Hit:
-    """One retrieved passage and why it ranked where it did."""
-
-    passage_id: str
-    report_id: str
-    start: int
-    end: int
-    date_int: int
-    score: float
-    dense: float
-    keyword: float
+from bot.trace import Evidence, Hit, Plan, Query
+from index.store import PassageInfo, ReportInfo
 
 
-@dataclass(frozen=True)
-class Query:
-    text: str
-    date_from: int = 0
-    date_to: int = 0
-    prefer: tuple[int, int] = (0, 0)  # YYYYMMDD range the claim is about: reports dated in it rank a little higher
-    top_k: int = 8
-    max_per_report: int = 2
-    candidates: int = 40
+class PassageSearch(Protocol):
+    """What retrieval needs of an index: a fake or another backend plugs in without the concrete store."""
+
+    def dense_search(
+        self, vector: np.ndarray, k: int, date_from: int = 0, date_to: int = 0
+    ) -> list[tuple[str, float]]: ...
+
+    def keyword_search(self, query: str, k: int, date_from: int = 0, date_to: int = 0) -> list[tuple[str, float]]: ...
+
+    def passage_info(self, passage_id: str) -> PassageInfo | None: ...
+
+
+class Library(PassageSearch, Protocol):
+    """Retrieval plus the report texts and records that citations are cut from."""
+
+    def report_text(self, report_id: str) -> str: ...
+
+    def report_info(self, report_id: str) -> ReportInfo | None: ...
+
+
+def search(plan: Plan, vector: np.ndarray, library: Library) -> Evidence:
+    """The passages for ``plan`` (``vector``: its query embedded once by the caller) and their reports."""
+    hits = tuple(retrieve(library, plan.query, vector))
+    ids = {h.report_id for h in hits}
+    return Evidence(
+        hits,
+        texts={rid: library.report_text(rid) for rid in ids},
+        reports={rid: library.report_info(rid) for rid in ids},
+    )
 
 
 RRF_K = 60
@@ -48,7 +58,7 @@ def _window(query: Query) -> tuple[int, int] | None:
     return lo, hi
 
 
-def retrieve(store: Store, query: Query, vector) -> list[Hit]:
+def retrieve(store: PassageSearch, query: Query, vector: np.ndarray) -> list[Hit]:
     """Top passages for ``query``; ``vector`` is the query's embedding (computed once by the caller)."""
     ranges = [(query.date_from, query.date_to)]
     window = _window(query)

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from bot.verifier.synth import Source, generate
+from bot.training.synth import Source, generate
 from index.sentences import split_sentences
 
 LABELS = {"entailment": 0, "neutral": 1, "contradiction": 2, "not_entailment": 3, "not_contradiction": 4}

@@ -15,7 +15,8 @@ import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from bot.verifier.synth import ANTONYMS, MONTHS, NATIONALITIES
+from bot.text.claim_dates import DAY_OR_MONTH, mentioned_dates
+from bot.text.lexicon import ANTONYMS, MONTH_NUMBER, NATIONALITIES
 
 # "no." is the abbreviation of number ("reactor no. 6"), not a negation.
 _NEGATION = re.compile(
@@ -24,9 +25,6 @@ _NEGATION = re.compile(
     r"unconfirmed|unlikely|rather than|instead of|falsely|false|lack|lacks|lacked|absence)\b",
     re.I,
 )
-_MONTH = {m.lower(): i + 1 for i, m in enumerate(MONTHS)}
-_MONTH_RE = "|".join(MONTHS)
-_DATE = re.compile(rf"\b(?:({_MONTH_RE})\s+(\d{{1,2}})\b|(\d{{1,2}})\s+({_MONTH_RE})\b|({_MONTH_RE})\b)")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NOTE_MARK = re.compile(r"\[\d+\]")  # ISW's endnote markers, kept in report text
 # An ordinal ("the 300th day", "the 2nd Army Corps") names a position, not a quantity.
@@ -346,7 +344,7 @@ def _matched(ev: list[_Cue], cl: list[_Cue]) -> tuple[set[int], set[int]]:
 
 def _strip_dates(text: str) -> str:
     """Remove dates, years and endnote markers, so 'June 12', '2022' or '[3]' are not counted as quantities."""
-    return _YEAR.sub(" ", _DATE.sub(" ", _NOTE_MARK.sub(" ", text)))
+    return _YEAR.sub(" ", DAY_OR_MONTH.sub(" ", _NOTE_MARK.sub(" ", text)))
 
 
 def numbers(text: str) -> list[float]:
@@ -367,19 +365,6 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 0.02 * max(abs(a), abs(b), 1.0)
 
 
-def dates(text: str) -> tuple[set[tuple[int, int]], set[int]]:
-    """(month, day) pairs and bare months mentioned in ``text``."""
-    days, months = set(), set()
-    for m in _DATE.finditer(text):
-        if m.group(1):
-            days.add((_MONTH[m.group(1).lower()], int(m.group(2))))
-        elif m.group(4):
-            days.add((_MONTH[m.group(4).lower()], int(m.group(3))))
-        else:
-            months.add(_MONTH[m.group(5).lower()])
-    return days, months
-
-
 def _words(text: str) -> set[str]:
     return {w.lower().strip("'’") for w in _WORD.findall(text)}
 
@@ -387,7 +372,7 @@ def _words(text: str) -> set[str]:
 def _names(claim: str) -> set[str]:
     """Capitalised words other than the first (names of people, places, units), months and 'ISW' aside."""
     tokens = _WORD.findall(claim)[1:]
-    return {t.lower() for t in tokens if t[0].isupper() and len(t) > 2} - set(_MONTH) - {"isw"}
+    return {t.lower() for t in tokens if t[0].isupper() and len(t) > 2} - set(MONTH_NUMBER) - {"isw"}
 
 
 @dataclass(frozen=True)
@@ -409,8 +394,8 @@ def signals(evidence: str, claim: str) -> Signals:
     num_unsupported = float(bool(unmatched) and not ev_nums)
     num_match = float(bool(cl_nums) and not unmatched)
 
-    ev_days, ev_months = dates(evidence)
-    cl_days, cl_months = dates(claim)
+    ev_days, ev_months = mentioned_dates(evidence)
+    cl_days, cl_months = mentioned_dates(claim)
     ev_all_months = ev_months | {m for m, _ in ev_days}
     cl_all_months = cl_months | {m for m, _ in cl_days}
     day_clash = bool(cl_days and ev_days and not (cl_days & ev_days))

@@ -18,18 +18,21 @@ only, verdicts on ISW dev, and the reverse). The shipped combiner is then fitted
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.chain import Engine
-from bot.evaluate import VERDICT_TO_LABEL, GoldClaim, accuracy, confusion, macro_f1
-from bot.verifier.combiner import Combiner, features, fit
-from bot.verify import Candidate, Thresholds, decide
+from bot.engine import Engine
+from bot.gold import GoldClaim
+from bot.labels import GOLD_OF_VERDICT, GoldLabel
+from bot.metrics import accuracy, confusion, macro_f1
+from bot.nli.combiner import Combiner, features, fit
+from bot.text.words import loose_key
+from bot.verdict.candidates import Scored
+from bot.verdict.decision import Thresholds, decide
 
-LABEL_OF = {"SUPPORTS": 0, "REFUTES": 2}
+LABEL_OF = {GoldLabel.SUPPORTS: 0, GoldLabel.REFUTES: 2}
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
 
@@ -39,28 +42,25 @@ class Traced:
 
     dataset: str
     gold: GoldClaim
-    cands: list[Candidate]
+    cands: list[Scored]
     dates: dict[str, str | None]  # report id -> date
     base: list[np.ndarray] = field(default_factory=list)
     x: np.ndarray | None = None
     y: list[int | None] = field(default_factory=list)
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower().replace("’", "'")).strip()
-
-
 def candidate_labels(t: Traced) -> list[int | None]:
     """Per candidate: 0/1/2 (entailment/neutral/contradiction) or None when the gold data cannot say."""
     out: list[int | None] = []
     quotes = [
-        (_norm(e["quote"]), e.get("date"), e.get("doc_id") if t.dataset == "scifact" else None) for e in t.gold.evidence
+        (loose_key(e["quote"]), e.get("date"), e.get("doc_id") if t.dataset == "scifact" else None)
+        for e in t.gold.evidence
     ]
     for c in t.cands:
         if t.gold.label not in LABEL_OF:
             out.append(1)
             continue
-        text = _norm(c.text)
+        text = loose_key(c.text)
         hit = any(
             q
             and (q in text or (len(text) > 40 and text in q))
@@ -86,10 +86,9 @@ def trace_claims(engine: Engine, claims: Iterable[GoldClaim], dataset: str, prog
         items = tqdm(items, desc=f"trace {dataset}", unit=" claims")
     out = []
     for g in items:
-        state = engine.trace(g.claim)
-        cands = state["candidates"]
-        infos = {c.report_id: engine.store.report_info(c.report_id) for c in cands}
-        dates = {rid: info.date if info else None for rid, info in infos.items()}
+        trace = engine.trace(g.claim)
+        cands = list(trace.judgement.candidates)
+        dates = {rid: info.date if info else None for rid, info in trace.evidence.reports.items()}
         t = Traced(dataset, g, cands, dates, base=[c.probs.copy() for c in cands])
         t.x = features([(c.text, g.claim) for c in cands], np.asarray(t.base).reshape(len(cands), 3))
         t.y = candidate_labels(t)
@@ -148,12 +147,8 @@ def verdicts(traced: list[Traced], model: Combiner | None, th: Thresholds) -> li
     out = []
     for t in traced:
         probs = model.predict(t.x) if model is not None and len(t.cands) else t.base
-        for c, p in zip(t.cands, probs):
-            c.probs = np.asarray(p, dtype=np.float32)
-        out.append(VERDICT_TO_LABEL[decide(t.gold.claim, t.cands, th).verdict])
-    for t in traced:  # leave the candidates as traced
-        for c, p in zip(t.cands, t.base):
-            c.probs = p
+        rescored = [Scored.of(c, np.asarray(p, dtype=np.float32)) for c, p in zip(t.cands, probs)]
+        out.append(GOLD_OF_VERDICT[decide(t.gold.claim, rescored, th).verdict])
     return out
 
 
@@ -162,15 +157,15 @@ def _scores(traced: list[Traced], pred: list[str]) -> dict:
     return {
         "n": len(gold),
         "accuracy": accuracy(gold, pred),
-        "macro_f1": macro_f1(gold, pred),
-        "confusion": confusion(gold, pred),
+        "macro_f1": macro_f1(gold, pred, tuple(GoldLabel)),
+        "confusion": confusion(gold, pred, tuple(GoldLabel)),
     }
 
 
 def _pair_stats(t: Traced, model: Combiner | None, top: int = 3) -> tuple[int, int, int, int]:
     """(gold pairs right, gold pairs, NEI top-``top`` candidates not called entailment, NEI candidates looked at)."""
     probs = model.predict(t.x) if model is not None and len(t.cands) else np.asarray(t.base).reshape(-1, 3)
-    if t.gold.label == "NOT_ENOUGH_INFO":
+    if t.gold.label == GoldLabel.NOT_ENOUGH_INFO:
         pred = [int(np.argmax(p)) for p in probs[:top]]
         return 0, 0, sum(1 for k in pred if k != 0), len(pred)
     pairs = [(p, y) for p, y in zip(probs, t.y) if y in (0, 2)]
@@ -179,7 +174,7 @@ def _pair_stats(t: Traced, model: Combiner | None, top: int = 3) -> tuple[int, i
 
 def pair_scores(stats: list[tuple[int, int, int, int]]) -> dict:
     """Gold-quote pairs: SUPPORTS->entailment / REFUTES->contradiction argmax accuracy; NEI claims: the share of
-    their top retrieved candidates *not* called entailment (issue 2's two pair-level goals)."""
+    their top retrieved candidates *not* called entailment (the verifier's two pair-level goals)."""
     g, gn, e, en = (sum(s[i] for s in stats) for i in range(4))
     return {
         "gold_pairs": gn,

@@ -12,27 +12,9 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        1,
-    )
-}
-_M = "(" + "|".join(MONTHS) + r")"
+from bot.text.lexicon import MONTH_NUMBER, MONTH_PATTERN
+
+_M = "(" + "|".join(MONTH_NUMBER) + r")"
 _AS_OF = re.compile(
     rf"\bas of\s+(?:{_M}\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+{_M}\s+(\d{{4}})"
     r"|(\d{4})-(\d\d)-(\d\d))",
@@ -45,6 +27,10 @@ _FULL = [
 ]  # 2022-03-09
 _MONTH_YEAR = re.compile(rf"\b{_M},?\s+(\d{{4}})\b", re.I)
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+# A day of a month ('March 9', '9 March') or a bare month, capitalised as reports write them.
+DAY_OR_MONTH = re.compile(
+    rf"\b(?:({MONTH_PATTERN})\s+(\d{{1,2}})\b|(\d{{1,2}})\s+({MONTH_PATTERN})\b|({MONTH_PATTERN})\b)"
+)
 # Reports written up to this long after a period still describe it (daily reports cover the last days' events).
 GRACE = timedelta(days=10)
 
@@ -70,9 +56,9 @@ def parse_claim_dates(text: str) -> ClaimDates:
     if m:
         g = m.groups()
         if g[0]:
-            as_of = _safe(int(g[2]), MONTHS[g[0].lower()], int(g[1]))
+            as_of = _safe(int(g[2]), MONTH_NUMBER[g[0].lower()], int(g[1]))
         elif g[4]:
-            as_of = _safe(int(g[5]), MONTHS[g[4].lower()], int(g[3]))
+            as_of = _safe(int(g[5]), MONTH_NUMBER[g[4].lower()], int(g[3]))
         else:
             as_of = _safe(int(g[6]), int(g[7]), int(g[8]))
     starts: list[tuple[date, date]] = []
@@ -80,9 +66,9 @@ def parse_claim_dates(text: str) -> ClaimDates:
         for fm in pattern.finditer(text):
             g = fm.groups()
             d = (
-                _safe(int(g[2]), MONTHS[g[0].lower()], int(g[1]))
+                _safe(int(g[2]), MONTH_NUMBER[g[0].lower()], int(g[1]))
                 if i == 0
-                else _safe(int(g[2]), MONTHS[g[1].lower()], int(g[0]))
+                else _safe(int(g[2]), MONTH_NUMBER[g[1].lower()], int(g[0]))
                 if i == 1
                 else _safe(int(g[0]), int(g[1]), int(g[2]))
             )
@@ -90,7 +76,7 @@ def parse_claim_dates(text: str) -> ClaimDates:
                 starts.append((d, d))
     if not starts:
         for mm in _MONTH_YEAR.finditer(text):
-            y, mo = int(mm.group(2)), MONTHS[mm.group(1).lower()]
+            y, mo = int(mm.group(2)), MONTH_NUMBER[mm.group(1).lower()]
             starts.append((date(y, mo, 1), date(y, mo, monthrange(y, mo)[1])))
     if not starts:
         for ym in _YEAR.finditer(text):
@@ -113,8 +99,6 @@ def off_period(sentence: str, report_date: str | None, window: tuple[date, date]
     month-precise periods count (a claim about a whole year can be summed up by any later report), and a sentence that
     names the period's month (a later report restating the event) stays in.
     """
-    from bot.verifier.features import dates
-
     if window is None or not report_date or (window[1] - window[0]).days > 31:
         return False
     try:
@@ -123,6 +107,19 @@ def off_period(sentence: str, report_date: str | None, window: tuple[date, date]
         return False
     if window[0] <= written <= window[1] + GRACE:
         return False
-    days, months = dates(sentence)
+    days, months = mentioned_dates(sentence)
     named = months | {m for m, _ in days}
     return not named & {window[0].month, window[1].month}
+
+
+def mentioned_dates(text: str) -> tuple[set[tuple[int, int]], set[int]]:
+    """(month, day) pairs and bare months mentioned in ``text`` (capitalised month names, as reports write them)."""
+    days, months = set(), set()
+    for m in DAY_OR_MONTH.finditer(text):
+        if m.group(1):
+            days.add((MONTH_NUMBER[m.group(1).lower()], int(m.group(2))))
+        elif m.group(4):
+            days.add((MONTH_NUMBER[m.group(4).lower()], int(m.group(3))))
+        else:
+            months.add(MONTH_NUMBER[m.group(5).lower()])
+    return days, months

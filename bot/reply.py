@@ -1,0 +1,75 @@
+"""The reply every door returns (CLI, HTTP, chat, widget, Python), and its extractive answer text.
+
+Why one pydantic model: the API's response schema, the CLI's ``--json`` and the chat's JSON endpoint are all this
+model dumped, so the three ways in can never drift apart.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from bot.labels import Kind, Stance, Verdict
+
+
+class Citation(BaseModel):
+    report_id: str
+    title: str
+    date: str | None
+    url: str
+    source: str
+    quote: str = Field(description="verbatim: equals the report text[start:end]")
+    start: int
+    end: int
+    score: float = Field(description="probability of the stance (or relevance for questions)")
+    stance: Stance = Field(description="supports | contradicts | related")
+    attribution: str = Field(description="who the sentence says made the statement")
+    context: str = Field("", description="the passage around the quote")
+    mismatches: list[str] = Field(
+        default_factory=list,
+        description="differences spotted between this sentence and the claim "
+        "(negation, number, date, direction, nationality, opposite wording)",
+    )
+
+
+class Reply(BaseModel):
+    claim: str
+    kind: Kind = Field(description="claim | question")
+    verdict: Verdict | None = Field(
+        description="SUPPORTED | REFUTED | CONFLICTING | NOT_ENOUGH_EVIDENCE; null for a question"
+    )
+    confidence: float
+    answer: str
+    citations: list[Citation]
+    filters: dict = Field(default_factory=dict, description="date filters applied (given or read from the claim)")
+    notes: list[str] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict, description="milliseconds per stage")
+    model: dict[str, str] = Field(default_factory=dict)
+    answer_source: str = Field("extractive", description="extractive | llm (validated)")
+    subclaims: list[dict] = Field(default_factory=list, description="atomic claims and their verdicts (LLM path)")
+
+
+LABEL_TEXT = {
+    Verdict.SUPPORTED: "Supported",
+    Verdict.REFUTED: "Refuted",
+    Verdict.CONFLICTING: "Conflicting evidence",
+    Verdict.NOT_ENOUGH_EVIDENCE: "Not enough evidence",
+}
+
+
+def answer_text(kind: str, verdict: str | None, confidence: float, cites: list[Citation]) -> str:
+    """A short extractive answer: the verdict and the quotes it rests on, with who said them and when."""
+    if not cites:
+        return (
+            "No passage in the library speaks to this."
+            if kind == "question"
+            else "Not enough evidence: no passage in the library speaks to this claim."
+        )
+    lines = []
+    if kind == "question":
+        lines.append("The most relevant passages in the library:")
+    else:
+        lines.append(f"{LABEL_TEXT[verdict or Verdict.NOT_ENOUGH_EVIDENCE]} (confidence {confidence:.2f}).")
+    for i, c in enumerate(cites[:3], 1):
+        when = c.date or "undated"
+        lines.append(f"[{i}] {c.attribution} ({when}, {c.source or c.title}): “{c.quote}” — {c.stance}")
+    return "\n".join(lines)

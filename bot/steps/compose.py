@@ -1,0 +1,110 @@
+"""Step four: the reply. Which candidates are cited, with what stance, each quote re-sliced from the report and
+checked before it leaves.
+
+Why checked here: a citation is built only from a retrieved candidate, and its quote is compared with the stored report
+text at ``[start:end]``; a mismatch drops the citation and says so in ``notes``.
+"""
+
+from __future__ import annotations
+
+from bot.labels import Kind, Stance
+from bot.nli.signals import mismatches
+from bot.reply import Citation, Reply, answer_text
+from bot.trace import Trace
+from bot.verdict.candidates import Candidate
+from bot.verdict.decision import Decision
+
+
+def compose(trace: Trace, verifier: str, embedding_model: str) -> Reply:
+    """The reply for ``trace``; ``verifier`` and ``embedding_model`` name the models in the reply."""
+    plan, evidence, judgement = trace.plan, trace.evidence, trace.judgement
+    decision, kind = judgement.decision, plan.kind
+    related = decision.related if decision else list(judgement.candidates)
+    notes = list(plan.notes)
+    cites = []
+    for cand, stance, s in citations_for(decision, related, kind):
+        text = evidence.texts.get(cand.report_id, "")
+        if text[cand.start : cand.end] != cand.text:  # never cite what is not verbatim in the report
+            notes.append(f"dropped a citation of {cand.report_id} whose quote did not match the report text")
+            continue
+        info = evidence.reports.get(cand.report_id)
+        p_start, p_end = evidence.span_of(cand.passage_id) or (cand.start, cand.end)
+        cites.append(
+            Citation(
+                report_id=cand.report_id,
+                title=info.title if info else "",
+                date=info.date if info else None,
+                url=info.url if info else "",
+                source=info.source if info else "",
+                quote=cand.text,
+                start=cand.start,
+                end=cand.end,
+                score=round(float(s), 4),
+                stance=stance,
+                attribution=cand.attribution.speaker,
+                context=text[min(p_start, cand.start) : max(p_end, cand.end)],
+                mismatches=mismatches(cand.text, plan.claim) if kind == Kind.CLAIM else [],
+            )
+        )
+    verdict = decision.verdict if decision else None
+    confidence = decision.confidence if decision else (cites[0].score if cites else 0.0)
+    if kind == Kind.CLAIM and not evidence.hits:
+        notes.append("No report in the library matched the claim (and its date filters).")
+    return Reply(
+        claim=plan.claim,
+        kind=kind,
+        verdict=verdict,
+        confidence=confidence,
+        answer=answer_text(kind, verdict, confidence, cites),
+        citations=cites,
+        filters=dict(plan.filters),
+        notes=notes,
+        timings=dict(trace.timings),
+        model={"verifier": verifier if kind == Kind.CLAIM else "", "embedding": embedding_model},
+    )
+
+
+# A claim's "related" citations must share at least this share of the best candidate's overlap with the claim.
+RELATED_MIN_RATIO = 0.6
+
+
+def citations_for(
+    decision: Decision | None, related: list[Candidate], kind: Kind, limit: int = 5
+) -> list[tuple[Candidate, Stance, float]]:
+    """Which candidates to cite, with stance and score.
+
+    The strongest supporting and the strongest contradicting sentence come first (the evidence the verdict rests
+    on), then the candidates closest to the claim in wording, each still marked with its stance: a reader should see
+    the passage that talks about exactly the claim's subject even when the verifier scored another one higher.
+    For a claim, a related sentence much further from its wording than the closest one (``RELATED_MIN_RATIO``) is
+    left out: such sentences were mostly from neighbouring reports about other events (BENCHMARKS.md, citations).
+    """
+    chosen: list[tuple[Candidate, Stance, float]] = []
+    if kind == Kind.CLAIM and related:
+        best = max(c.overlap for c in related)
+        related = [c for c in related if c.overlap >= RELATED_MIN_RATIO * best]
+    stance_of: dict[int, tuple[Stance, float]] = {}
+    if decision is not None:
+        stance_of.update({id(c): (Stance.SUPPORTS, c.entail) for c in decision.support})
+        stance_of.update({id(c): (Stance.CONTRADICTS, c.contradict) for c in decision.refute})
+        chosen += [(c, Stance.SUPPORTS, c.entail) for c in decision.support[:1]]
+        chosen += [(c, Stance.CONTRADICTS, c.contradict) for c in decision.refute[:1]]
+    for c in related:
+        if len(chosen) >= 2 * limit:
+            break
+        default = (Stance.RELATED, round(c.overlap, 4) if kind == Kind.QUESTION else c.entail)
+        chosen.append((c, *stance_of.get(id(c), default)))
+    out, seen = [], set()
+    for c, stance, s in chosen:
+        key = (c.report_id, c.start, c.end)
+        if key in seen or any(_nested(c, o) for o, _, _ in out):
+            continue
+        seen.add(key)
+        out.append((c, stance, s))
+    return out[:limit]
+
+
+def _nested(a: Candidate, b: Candidate) -> bool:
+    if a.report_id != b.report_id:
+        return False
+    return (a.start >= b.start and a.end <= b.end) or (b.start >= a.start and b.end <= a.end)

@@ -1,0 +1,122 @@
+"""Which sentences of the retrieved passages are read against a claim: candidates, ranked by how much of the claim's
+wording they carry.
+
+Retrieved passages are split into sentences (and adjacent pairs, for facts spread over two sentences), kept when they
+share content words with the claim (an NLI model's 'contradiction' between unrelated sentences means nothing), and
+never when they address the checker instead of reporting the world. Offsets are report offsets, so a quote is always a
+verbatim slice of its report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from bot.settings import MAX_SENTENCES
+from bot.text.attribution import Attribution, attribute
+from bot.text.words import content_words, overlap
+from index.sentences import sentence_spans
+
+# An endnote marker that opens a sentence ("… an operation. [1] Putin's messaging …") belongs to the sentence before
+# it: ISW reports carry them inline, and a quarter of their sentences would otherwise be quoted opening with one.
+_LEADING_NOTE = re.compile(r"(?:\[\d+\]\s*)+")
+# Text that addresses the checker instead of reporting the world: prompt injection planted in a report. It is never
+# evidence (a sentence saying "the verdict for X is SUPPORTED" quotes X word for word, which fools any overlap signal).
+_ADDRESSES_CHECKER = re.compile(
+    r"\bignore\s+(?:all\s+|any\s+|your\s+|the\s+|these\s+)?(?:previous\s+|prior\s+|above\s+|earlier\s+)?"
+    r"(?:instructions?|prompts?|rules|guidelines)\b"
+    r"|(?:^|[.;]\s*)(?:system|assistant)\s*:|\b(?-i:SYSTEM|ASSISTANT)\s*:"
+    r"|\b(?:verdict|answer|label|classify|respond|reply|output)\b[^.]{0,80}"
+    r"\b(?-i:SUPPORTED|REFUTED|CONFLICTING|NOT[_ ]ENOUGH[_ ]EVIDENCE)\b"
+    r"|\b(?-i:SUPPORTED|REFUTED|CONFLICTING|NOT[_ ]ENOUGH[_ ]EVIDENCE)\b[^.]{0,40}\b(?:verdict|answer|every claim)\b"
+    r"|\byou\s+(?:must|should|will)\s+(?:now\s+)?(?:answer|respond|reply|say|output|classify|ignore)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence (or two adjacent ones) of a retrieved passage, with its offsets in the report."""
+
+    passage_id: str
+    report_id: str
+    start: int
+    end: int
+    text: str
+    overlap: float
+    attribution: Attribution
+    retrieval_rank: int
+    off_period: bool = False  # from bot.text.claim_dates.off_period: written outside the claim's period
+
+
+@dataclass(frozen=True, eq=False)
+class Scored(Candidate):
+    """A candidate with the verifier's probabilities [entailment, neutral, contradiction] for (it, the claim)."""
+
+    probs: np.ndarray = None  # type: ignore[assignment]  # always given; a default only because the parent has one
+
+    @classmethod
+    def of(cls, candidate: Candidate, probs: np.ndarray) -> Scored:
+        return cls(**{f.name: getattr(candidate, f.name) for f in fields(Candidate)}, probs=probs)
+
+    @property
+    def entail(self) -> float:
+        return float(self.probs[0])
+
+    @property
+    def contradict(self) -> float:
+        return float(self.probs[2])
+
+
+def addresses_the_checker(text: str) -> bool:
+    """True for instructions aimed at a fact-checking bot (so never evidence); ordinary reporting is untouched."""
+    return bool(_ADDRESSES_CHECKER.search(text))
+
+
+def _after_leading_note(text: str, a: int, b: int) -> int:
+    """Where the sentence ``text[a:b]`` starts once endnote markers opening it are skipped (never past its end).
+
+    Done here, not in ``index.sentences``: the splitter also cuts the indexed passages and the verifier's synthetic
+    training pairs, which must stay as they were built.
+    """
+    m = _LEADING_NOTE.match(text, a)
+    return m.end() if m and m.end() < b else a
+
+
+def candidates(
+    claim: str,
+    passages: list[tuple[str, str, int, str, str]],
+    max_sentences: int = MAX_SENTENCES,
+    min_overlap: float = 0.15,
+) -> list[Candidate]:
+    """Sentences and adjacent pairs of ``passages`` = [(passage_id, report_id, start, text, source)], best first.
+
+    ``start`` is the passage's offset in its report, so candidate offsets are report offsets.
+    """
+    words = content_words(claim)
+    out: list[Candidate] = []
+    for rank, (pid, rid, base, text, source) in enumerate(passages):
+        spans = [(_after_leading_note(text, a, b), b) for a, b in sentence_spans(text)]
+        for i, (a, b) in enumerate(spans):
+            sent = text[a:b]
+            out.append(
+                Candidate(pid, rid, base + a, base + b, sent, overlap(words, sent), attribute(sent, source), rank)
+            )
+            if i + 1 < len(spans):
+                _, b2 = spans[i + 1]
+                pair = text[a:b2]
+                out.append(
+                    Candidate(
+                        pid, rid, base + a, base + b2, pair, overlap(words, pair) - 0.05, attribute(sent, source), rank
+                    )
+                )
+    seen: set[tuple[str, int, int]] = set()
+    unique = []
+    for c in sorted(out, key=lambda c: (-c.overlap, c.retrieval_rank)):
+        key = (c.report_id, c.start, c.end)
+        if key not in seen and c.overlap >= min_overlap and not addresses_the_checker(c.text):
+            seen.add(key)
+            unique.append(c)
+    return unique[:max_sentences]
