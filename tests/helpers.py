@@ -1,0 +1,62 @@
+"""Helpers the tests and benchmarks share: paths, the shared-data guard, ports and HTTP polling, a fake scorer, a
+report factory. Imported as ``tests.helpers`` (never ``conftest``, which pytest owns and loads on its own)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SEEDS = ROOT / "seeds"
+
+
+def need_shared_data() -> Path:
+    if not SHARED_DATA.exists():
+        pytest.skip(f"../shared/data is absent ({SHARED_DATA}): this test needs the shared evaluation data")
+    return SHARED_DATA
+
+
+def wait_for_http(url: str, seconds: float = 60) -> bool:
+    """Poll ``url`` until it answers 200 (a server a test or benchmark started); False when time runs out."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class FakeScorer:
+    """A fake NLI scorer: looks the (premise, claim) pair up in a table; unknown pairs are neutral."""
+
+    name = "fake"
+
+    def __init__(self, table: dict[tuple[str, str], Sequence[float]] | None = None) -> None:
+        self.table = table or {}
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        return np.array([self.table.get(p, (0.05, 0.9, 0.05)) for p in pairs], dtype=np.float32)
+
+
+def report(rid: str, text: str, date: str | None = "2022-06-01", title: str = "", source: str = "test"):
+    from index.report import Report
+
+    return Report(id=rid, title=title or rid, date=date, url=f"https://example.org/{rid}", source=source, text=text)
