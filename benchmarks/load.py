@@ -85,7 +85,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--seconds", type=float, default=60)
     args = ap.parse_args()
-    from tests.conftest import free_port, wait_for_http
+    from tests.helpers import free_port, wait_for_http
 
     port, token = free_port(), "load-test-token"
     lib = Path(tempfile.mkdtemp(prefix="claimcheck-load-"))

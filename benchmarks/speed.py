@@ -48,7 +48,7 @@ def ingest_ratio(n_reports: int) -> dict:
 
 def latency(data_dir: Path, repeats: int) -> dict:
     """A real `claimcheck serve` in its own process (a server thread here would share the GIL with the client)."""
-    from tests.conftest import free_port, wait_for_http
+    from tests.helpers import free_port, wait_for_http
 
     port = free_port()
     env = dict(os.environ, CLAIMCHECK_DATA_DIR=str(data_dir), CLAIMCHECK_RATE_LIMIT_PER_MINUTE="0")

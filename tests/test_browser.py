@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT, SEEDS, free_port, wait_for_http
+from tests.helpers import ROOT, SEEDS, free_port, wait_for_http
 
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("CLAIMCHECK_CHROMIUM", "/usr/bin/chromium")

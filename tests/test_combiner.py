@@ -17,7 +17,7 @@ from bot.text.claim_dates import mentioned_dates
 from bot.training import calibrate
 from bot.verdict.candidates import candidates
 from bot.verdict.decision import Thresholds
-from tests.conftest import FakeScorer
+from tests.helpers import FakeScorer
 
 
 def sig(evidence: str, claim: str) -> dict[str, float]:

@@ -9,7 +9,7 @@ from bot.evaluate import run_claims, summarise
 from bot.gold import read_claims
 from bot.service import ingest, open_engine
 from bot.settings import Settings
-from tests.conftest import need_shared_data
+from tests.helpers import need_shared_data
 
 pytestmark = pytest.mark.slow
 

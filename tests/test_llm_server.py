@@ -15,7 +15,7 @@ import pytest
 from bot.llm import Token, validate_answer
 from bot.service import open_engine
 from bot.settings import Settings
-from tests.conftest import free_port, wait_for_http
+from tests.helpers import free_port, wait_for_http
 
 CLAIM = "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack"
 SERVER = """

@@ -10,7 +10,7 @@ import pytest
 
 from index.loaders import LoadIssue, LoadOptions, check_url, load
 from index.report import LoadError
-from tests.conftest import SEEDS, free_port
+from tests.helpers import SEEDS, free_port
 
 
 def test_seed_report_header_is_parsed():
@@ -65,7 +65,7 @@ def test_pdf_text_layer_and_pdf_without_text(tmp_path):
 
 
 def test_isw_jsonl_loads_as_it_is():
-    from tests.conftest import need_shared_data
+    from tests.helpers import need_shared_data
 
     path = need_shared_data() / "isw-2022" / "reports.jsonl"
     reports = list(load(str(path)))

@@ -49,7 +49,7 @@ def test_threshold_fit_reports_fitted_and_cross_validated_accuracy():
     from bot.steps.judge import score
     from bot.verdict.candidates import candidates
     from bot.verdict.decision import Thresholds
-    from tests.conftest import FakeScorer
+    from tests.helpers import FakeScorer
 
     claim = "Russian forces captured Berdyansk on February 26."
     sent = "Russian forces captured Berdyansk on February 26."

@@ -89,7 +89,7 @@ def test_load_32_clients_with_an_ingest_running(tmp_path):
     import subprocess
     import sys
 
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
 
     p = subprocess.run(
         [

@@ -13,7 +13,7 @@ from bot.text.attribution import attribute, claim_is_attributed
 from bot.text.words import content_words, overlap
 from bot.verdict.candidates import addresses_the_checker, candidates
 from bot.verdict.decision import Thresholds, decide
-from tests.conftest import FakeScorer
+from tests.helpers import FakeScorer
 
 CLAIM = "Russian forces captured Berdyansk on February 26."
 S_OK = "Russian forces captured Berdyansk on February 26."
