@@ -10,11 +10,12 @@ import pytest
 
 from bot.gold import GoldClaim
 from bot.nli import signals as F
-from bot.nli.combiner import FEATURE_NAMES, CombinedScorer, Combiner, coverage, features, fit, load_verifier
+from bot.nli.combiner import FEATURE_NAMES, CombinedScorer, Combiner, coverage, features, load_verifier
 from bot.nli.scorer import MODEL_DIR
 from bot.steps.judge import score
 from bot.text.claim_dates import mentioned_dates
 from bot.training import calibrate
+from bot.training.combiner_fit import fit
 from bot.verdict.candidates import candidates
 from bot.verdict.decision import Thresholds
 from tests.helpers import FakeScorer

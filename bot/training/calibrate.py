@@ -27,8 +27,9 @@ from bot.engine import Engine
 from bot.gold import GoldClaim
 from bot.labels import GOLD_OF_VERDICT, GoldLabel
 from bot.metrics import accuracy, confusion, macro_f1
-from bot.nli.combiner import Combiner, features, fit
+from bot.nli.combiner import Combiner, features
 from bot.text.words import loose_key
+from bot.training.combiner_fit import fit
 from bot.verdict.candidates import Scored
 from bot.verdict.decision import Thresholds, decide
 
