@@ -6,11 +6,12 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from bot.settings import Settings
+from bot.training.config import click_options as training_options
 
 EXIT_INPUT, EXIT_FAILED = 2, 1
 
@@ -244,6 +245,12 @@ def eval_cmd(
             "fabricated",
             "abstention_rate",
             "conflicting",
+            "ece",
+            "supported_precision",
+            "refuted_precision",
+            "true_claims_refuted",
+            "absent_claims_decided",
+            "right_decisive",
         ):
             click.echo(f"{key:20} {metrics[key]}")
         click.echo("confusion (rows gold, columns predicted: SUPPORTS REFUTES NOT_ENOUGH_INFO)")
@@ -329,6 +336,60 @@ def calibrate(
             click.echo(f"{name:8} {key:28} {json.dumps(shown)}")
 
 
+@main.command(name="fit-decision")
+@click.option(
+    "--isw", "isw_dir", type=click.Path(path_type=Path), required=True, help="index folder of the ISW library"
+)
+@click.option(
+    "--claims",
+    "claim_files",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="labelled claims to fit on (repeat; default: claims_dev and claims_train in ../shared/data/isw-2022)",
+)
+@click.option("--out", type=click.Path(path_type=Path), help="write the fitted decision here (JSON)")
+@click.option("--report", type=click.Path(path_type=Path), help="write the held-out measurements here (JSON)")
+@click.option("--folds", default=5, show_default=True)
+@click.option("--target-precision", default=0.90, show_default=True, help="held-out precision a decisive verdict needs")
+@click.pass_context
+def fit_decision(
+    ctx: click.Context,
+    isw_dir: Path,
+    claim_files: tuple[Path, ...],
+    out: Path | None,
+    report: Path | None,
+    folds: int,
+    target_precision: float,
+) -> None:
+    """Fit the learned verdict on labelled claims (grouped cross-validation, calibration, precision thresholds)."""
+    from bot import gold as gold_claims
+    from bot.training import fit_decision as fd
+
+    files = list(claim_files) or [
+        Path("../shared/data/isw-2022") / name for name in ("claims_dev.jsonl", "claims_train.jsonl")
+    ]
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        _fail(f"claims not found: {', '.join(missing)}", EXIT_INPUT)
+    settings = _settings(ctx).model_copy(update={"data_dir": isw_dir, "decision": "rules"})
+    engine = _open(ctx, seed=False, settings=settings)
+    claims = [c for f in files for c in gold_claims.read_claims(f)]
+    traced = fd.trace_claims(engine, claims, progress=True)
+    decision, held_out = fd.fit_decision(traced, folds=folds, target=target_precision)
+    result = fd.held_out_report(traced, held_out, decision, engine)
+    decision = decision.with_meta(held_out=result)
+    engine.store.close()
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        decision.save(out)
+        click.echo(f"wrote {out}", err=True)
+    if report:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(json.dumps(result, indent=1))
+    for name, values in result.items():
+        click.echo(f"{name:10} {json.dumps(values)}")
+
+
 @main.command(name="train-verifier")
 @click.option(
     "--data",
@@ -346,31 +407,6 @@ def calibrate(
 )
 @click.option("--work", type=click.Path(path_type=Path), default=Path("runs/verifier"), show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), help="where to export the ONNX model (default: --work/model)")
-@click.option("--epochs", default=4.0, show_default=True)
-@click.option("--batch", default=64, show_default=True)
-@click.option("--lr", default=8e-5, show_default=True)
-@click.option("--synth-fraction", default=0.25, show_default=True, help="share of synthetic pairs kept")
-@click.option("--synth-weight", default=0.5, show_default=True)
-@click.option("--limit", type=int, default=0, help="train on the first N pairs only (smoke test)")
-@click.option("--eval-limit", type=int, default=0)
-@click.option("--time-budget", type=float, default=0, help="seconds; shrink the schedule to fit")
-@click.option(
-    "--bf16",
-    type=click.Choice(["auto", "on", "off"]),
-    default="auto",
-    show_default=True,
-    help="bf16 autocast on the CPU (auto: where it has bf16 matrix units, AMX or AVX512-BF16)",
-)
-@click.option(
-    "--layer-decay",
-    type=click.FloatRange(0, 1, min_open=True),
-    default=1.0,
-    show_default=True,
-    help="layer-wise learning-rate decay: each layer below the top learns this times slower (1 = off)",
-)
-@click.option(
-    "--checkpoint-every", type=click.IntRange(min=0), default=0, help="also save the weights every N steps (0 = off)"
-)
 @click.option(
     "--context-share",
     type=click.FloatRange(0, 1),
@@ -378,42 +414,15 @@ def calibrate(
     show_default=True,
     help="share of synthetic paraphrases that add who said it and when ('X said in June 2022 that ...')",
 )
-@click.option(
-    "--warmup-share",
-    type=click.FloatRange(0, 1, max_open=True),
-    default=0.06,
-    show_default=True,
-    help="share of the steps spent warming the learning rate up, then a linear decay to zero",
-)
-@click.option(
-    "--seed",
-    default=13,
-    show_default=True,
-    help="training seed: the head's initial weights, the batch order and which synthetic pairs are kept "
-    "(the training set itself is built with the recipe's fixed seed)",
-)
+@training_options
 def train_verifier(
-    data_dir: Path,
-    library: tuple[Path, ...],
-    work: Path,
-    out: Path | None,
-    epochs: float,
-    batch: int,
-    lr: float,
-    synth_fraction: float,
-    synth_weight: float,
-    limit: int,
-    eval_limit: int,
-    time_budget: float,
-    bf16: str,
-    layer_decay: float,
-    checkpoint_every: int,
-    context_share: float,
-    warmup_share: float,
-    seed: int,
+    data_dir: Path, library: tuple[Path, ...], work: Path, out: Path | None, context_share: float, **options: Any
 ) -> None:
-    """Rebuild the verifier: recipe -> training (progress and ETA) -> held-out scores -> int8 ONNX export."""
+    """Rebuild the verifier: recipe -> training (progress and ETA) -> held-out scores -> int8 ONNX export.
+
+    The training options are ``bot.training.config.TrainConfig``'s, shared with ``python -m bot.training.train``."""
     from bot.training import recipe, train
+    from bot.training.config import TrainConfig
     from bot.training.export import export
     from index.embeddings import resolve_model_path
 
@@ -421,45 +430,8 @@ def train_verifier(
     click.echo("building the training set ...", err=True)
     counts = recipe.build(data_dir, libs, work / "data", context_share=context_share)
     click.echo(f"{counts['train']} training pairs", err=True)
-    args = train.parser().parse_args(
-        [
-            "--data",
-            str(work / "data"),
-            "--base",
-            resolve_model_path(""),
-            "--out",
-            str(work / "trained"),
-            "--epochs",
-            str(epochs),
-            "--batch",
-            str(batch),
-            "--lr",
-            str(lr),
-            "--limit",
-            str(limit),
-            "--eval-limit",
-            str(eval_limit),
-            "--synth-fraction",
-            str(synth_fraction),
-            "--synth-weight",
-            str(synth_weight),
-            "--time-budget",
-            str(time_budget),
-            "--bf16",
-            bf16,
-            "--log-every",
-            "20",
-            "--layer-decay",
-            str(layer_decay),
-            "--checkpoint-every",
-            str(checkpoint_every),
-            "--seed",
-            str(seed),
-            "--warmup-share",
-            str(warmup_share),
-        ]
-    )
-    result = train.train(args)
+    config = TrainConfig(data=str(work / "data"), base=resolve_model_path(""), out=str(work / "trained"), **options)
+    result = train.train(config)
     target = export(work / "trained", out or work / "model")
     click.echo(json.dumps(result["scores"], indent=1))
     click.echo(f"exported {target} ({target.stat().st_size / 1e6:.1f} MB)")

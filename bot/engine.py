@@ -11,7 +11,8 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
+from pathlib import Path
 
 from bot.labels import Kind, Verdict
 from bot.llm import LLMWriter, Token, combine_verdicts, make_chat_model, write_answer
@@ -21,12 +22,13 @@ from bot.reply import Reply, answer_text
 from bot.request import CheckRequest, InputError
 from bot.settings import Settings
 from bot.steps.compose import compose
-from bot.steps.judge import judge
+from bot.steps.judge import Decider, judge
 from bot.steps.plan import plan
 from bot.steps.search import search
 from bot.text.follow_up import is_follow_up, resolve_follow_up
 from bot.trace import Trace
-from bot.verdict.decision import Thresholds
+from bot.verdict.decision import Thresholds, decide
+from bot.verdict.learned import SHIPPED_DECISION, LearnedDecision
 from index.embeddings import get_embedder
 from index.query_encoder import Encoder, get_query_encoder
 from index.store import Store
@@ -77,6 +79,14 @@ class Engine:
     @cached_property
     def nli(self) -> NLIScorer:
         return self.scorer or load_verifier(self.settings.verifier, self.settings.combiner)
+
+    @cached_property
+    def decider(self) -> Decider:
+        """The verdict step: the learned, calibrated decision (``bot/verdict/decision.json`` or a path) or the rules."""
+        spec = self.settings.decision
+        if spec == "rules":
+            return partial(decide, th=self.thresholds)
+        return LearnedDecision.load(SHIPPED_DECISION if spec == "shipped" else Path(spec)).decide
 
     @cached_property
     def llm(self) -> LLMWriter | None:
@@ -153,7 +163,7 @@ class Engine:
         t = _lap(timings, "embed_ms", t)
         evidence = search(p, vector, self.store)
         t = _lap(timings, "search_ms", t)
-        judgement = judge(p, evidence, self.nli, self.thresholds, self.settings.max_sentences)
+        judgement = judge(p, evidence, self.nli, self.decider, self.settings.max_sentences)
         _lap(timings, "verify_ms", t)
         return Trace(p, evidence, judgement, timings)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.engine import Engine
 from bot.gold import GoldClaim
 from bot.labels import GOLD_OF_VERDICT, GoldLabel, Verdict
-from bot.metrics import accuracy, confusion, macro_f1, per_class
+from bot.metrics import accuracy, confusion, expected_calibration_error, macro_f1, per_class, trust
 from bot.text.words import fold_quotes
 from bot.trace import Trace
 from bot.verdict.candidates import Scored
@@ -117,6 +117,10 @@ def summarise(engine: Engine, results: list[ClaimResult]) -> tuple[dict, list[di
         "fabricated": fabricated,
         "abstention_rate": round(verdicts.get(Verdict.NOT_ENOUGH_EVIDENCE, 0) / max(1, len(results)), 4),
         "conflicting": verdicts.get(Verdict.CONFLICTING, 0),
+        "ece": expected_calibration_error(
+            [r.reply["confidence"] for r in results], [g == p for g, p in zip(gold, pred)]
+        ),
+        **trust(gold, pred, GoldLabel.SUPPORTS, GoldLabel.REFUTES, GoldLabel.NOT_ENOUGH_INFO),
         "per_class": per_class(gold, pred, GOLD_LABELS),
         "confusion": confusion(gold, pred, GOLD_LABELS),
     }
@@ -169,7 +173,7 @@ def cross_validated_fit(claim_traces: list[tuple[str, str, list[Scored]]], base:
 
 
 def plots(rows: list[dict], metrics: dict, out: Path) -> list[Path]:
-    """Confusion-matrix and reliability PNGs (matplotlib is an optional extra)."""
+    """Confusion-matrix, reliability and risk-coverage PNGs (matplotlib is an optional extra)."""
     try:
         import matplotlib
 
@@ -207,4 +211,20 @@ def plots(rows: list[dict], metrics: dict, out: Path) -> list[Path]:
     rel = out / "reliability.png"
     fig.savefig(rel, dpi=100)
     plt.close(fig)
-    return [cm, rel]
+    # Risk-coverage: answer only the claims above a confidence, from the most confident down; how often wrong.
+    ranked = sorted(rows, key=lambda r: -r["confidence"])
+    wrong, xs, ys = 0, [], []
+    for i, r in enumerate(ranked, 1):
+        wrong += r["gold"] != r["pred"]
+        xs.append(i / len(ranked))
+        ys.append(wrong / i)
+    fig, ax = plt.subplots(figsize=(4.5, 4))
+    ax.plot(xs, ys, "-")
+    ax.set_xlabel("coverage (share of claims answered, most confident first)")
+    ax.set_ylabel("risk (share of those answered wrongly)")
+    ax.set_title("risk-coverage")
+    fig.tight_layout()
+    rc = out / "risk_coverage.png"
+    fig.savefig(rc, dpi=100)
+    plt.close(fig)
+    return [cm, rel, rc]

@@ -44,3 +44,44 @@ def macro_f1(gold: Sequence[Hashable], pred: Sequence[Hashable], labels: Sequenc
     present = [c for c in (labels if labels is not None else sorted(set(gold), key=str)) if c in set(gold)]
     pc = per_class(gold, pred, present)
     return round(sum(pc[c]["f1"] for c in present) / max(1, len(present)), 4)
+
+
+def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:
+    """Mean |stated confidence - hit rate| over equal-width confidence bins, weighted by their sizes."""
+    if not confidence:
+        return 0.0
+    total, n = 0.0, len(confidence)
+    for b in range(bins):
+        idx = [i for i, c in enumerate(confidence) if min(bins - 1, int(c * bins)) == b]
+        if idx:
+            mean_conf = sum(confidence[i] for i in idx) / len(idx)
+            hit = sum(bool(correct[i]) for i in idx) / len(idx)
+            total += len(idx) / n * abs(mean_conf - hit)
+    return round(total, 4)
+
+
+def trust(gold: Sequence[str], verdict: Sequence[str], supports: str, refutes: str, absent: str) -> dict:
+    """What a fact-checker relies on: each decisive verdict's precision, true claims refuted, claims the library does
+    not address given a decisive verdict, and true or false claims given the right decisive verdict.
+
+    ``gold`` holds gold labels (``supports`` / ``refutes`` / ``absent``); ``verdict`` the verdict mapped to those same
+    labels, with anything not decisive mapped to ``absent``.
+    """
+
+    def share(num: int, den: int) -> float | None:
+        return round(num / den, 4) if den else None
+
+    pairs = list(zip(gold, verdict))
+    said_s = [g for g, v in pairs if v == supports]
+    said_r = [g for g, v in pairs if v == refutes]
+    true_claims = [v for g, v in pairs if g == supports]
+    absent_claims = [v for g, v in pairs if g == absent]
+    decidable = [(g, v) for g, v in pairs if g in (supports, refutes)]
+    return {
+        "supported_precision": share(sum(g == supports for g in said_s), len(said_s)),
+        "refuted_precision": share(sum(g == refutes for g in said_r), len(said_r)),
+        "decisive": len(said_s) + len(said_r),
+        "true_claims_refuted": share(sum(v == refutes for v in true_claims), len(true_claims)),
+        "absent_claims_decided": share(sum(v != absent for v in absent_claims), len(absent_claims)),
+        "right_decisive": share(sum(g == v for g, v in decidable), len(decidable)),
+    }

@@ -27,6 +27,11 @@ class Settings(BaseSettings):
         description="'shipped' (model/combiner.json, over the shipped verifier only), "
         "'off', or the path of a combiner JSON fitted by `claimcheck calibrate`",
     )
+    decision: str = Field(
+        "rules",
+        description="the verdict step: 'shipped' (the learned, calibrated decision in bot/verdict/decision.json), "
+        "'rules' (hand-set thresholds), or the path of a decision JSON fitted by `claimcheck fit-decision`",
+    )
     seeds_dir: Path | None = Field(None, description="library ingested on first start; default: packaged seeds")
     top_k: int = Field(8, ge=1, le=50, description="passages given to the verifier")
     max_per_report: int = Field(2, ge=1, le=20, description="passages per report, so evidence is diverse")

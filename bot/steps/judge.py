@@ -6,6 +6,7 @@ model (the bare cross-encoder for calibration, a combiner for answers) without o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -15,7 +16,10 @@ from bot.nli.scorer import NLIScorer
 from bot.text.claim_dates import off_period
 from bot.trace import Evidence, Judgement, Plan
 from bot.verdict.candidates import Candidate, Scored, candidates
-from bot.verdict.decision import Thresholds, decide
+from bot.verdict.decision import Decision
+
+# (claim, its scored candidates) -> the decision: the hand-set rules or the learned decision (bot/verdict/).
+Decider = Callable[[str, list[Scored]], Decision]
 
 
 def read_candidates(plan: Plan, evidence: Evidence, max_sentences: int) -> list[Candidate]:
@@ -40,10 +44,10 @@ def score(claim: str, cands: list[Candidate], scorer: NLIScorer) -> list[Scored]
     return [Scored.of(c, np.asarray(p)) for c, p in zip(cands, probs)]
 
 
-def judge(plan: Plan, evidence: Evidence, scorer: NLIScorer, thresholds: Thresholds, max_sentences: int) -> Judgement:
+def judge(plan: Plan, evidence: Evidence, scorer: NLIScorer, decider: Decider, max_sentences: int) -> Judgement:
     """A claim's candidates scored and decided; a question's candidates as found (it gets passages, not a verdict)."""
     cands = read_candidates(plan, evidence, max_sentences)
     if plan.kind != Kind.CLAIM:
         return Judgement(tuple(cands), None)
     scored = score(plan.claim, cands, scorer)
-    return Judgement(tuple(scored), decide(plan.claim, scored, thresholds))
+    return Judgement(tuple(scored), decider(plan.claim, scored))

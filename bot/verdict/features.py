@@ -1,0 +1,132 @@
+"""A claim's evidence summed up as a few numbers: how strongly the best-aligned sentences support or contradict it,
+how much of the claim they carry, how many reports agree, who says it, and what differs.
+
+Why: the verdict is one learned decision over these (``bot/verdict/learned.py``), fitted on labelled claims, instead
+of stacked hand-set thresholds. Every feature is computed from the scored candidates and the claim alone, the same
+way when the decision is fitted and when it answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.nli.signals import signals
+from bot.text.attribution import claim_is_attributed
+from bot.verdict.candidates import Scored
+
+# A sentence must carry this share of the claim's content words before its stance counts (below it, an NLI model's
+# 'contradiction' between loosely related sentences means nothing).
+MIN_OVERLAP = 0.25
+# Reported speech and a sentence from outside the claim's period count for this much (they may be about another
+# event, or only say that someone claimed it).
+DISCOUNT = 0.5
+# A report counts as agreeing when its best sentence reaches this weighted probability.
+AGREES = 0.5
+# Mismatch signals that, in the best contradicting or supporting sentence, mark a fact that differs.
+_MISMATCH = (
+    "neg_evidence_only",
+    "neg_claim_only",
+    "num_mismatch",
+    "date_mismatch",
+    "antonym",
+    "compass_mismatch",
+    "demonym_mismatch",
+)
+
+FEATURES = (
+    "support",
+    "refute",
+    "support_overlap",
+    "refute_overlap",
+    "max_overlap",
+    "support_reports",
+    "refute_reports",
+    "support_names_missing",
+    "refute_names_missing",
+    "support_mismatch",
+    "refute_mismatch",
+    "support_reported_speech",
+    "refute_reported_speech",
+    "claim_attributed",
+    "no_candidates",
+)
+
+
+@dataclass(frozen=True)
+class Sides:
+    """The best supporting and the best contradicting candidate (weighted), each None when nothing qualifies."""
+
+    support: Scored | None
+    refute: Scored | None
+
+
+def weight(c: Scored, attributed_claim: bool) -> float:
+    """Reported speech neither supports nor refutes a bare statement of fact as strongly as the report's voice; a
+    sentence from another period is likely about another event, whichever way the model reads it."""
+    w = DISCOUNT if c.attribution.third_party and not attributed_claim else 1.0
+    return w * (DISCOUNT if c.off_period else 1.0)
+
+
+def sides(claim: str, scored: Sequence[Scored]) -> Sides:
+    """The sentence each side of the decision rests on (a decisive verdict's first citation): among the sentences
+    whose weighted probability reaches ``AGREES``, the one most aligned with the claim (most of its words), so the
+    passage a careful reader would cite leads, not merely the one the network was surest of; when none reaches it,
+    the strongest."""
+    attributed = claim_is_attributed(claim)
+    aligned = [c for c in scored if c.overlap >= MIN_OVERLAP]
+
+    def lead(cands: list[Scored], prob: str) -> Scored | None:
+        strength = {id(c): getattr(c, prob) * weight(c, attributed) for c in cands}
+        agreeing = [c for c in cands if strength[id(c)] >= AGREES]
+        if agreeing:
+            return max(agreeing, key=lambda c: (c.overlap, strength[id(c)]))
+        return max(cands, key=lambda c: (strength[id(c)], c.overlap), default=None)
+
+    return Sides(lead(aligned, "entail"), lead([c for c in aligned if c.contradict > c.entail], "contradict"))
+
+
+def claim_features(claim: str, scored: Sequence[Scored]) -> np.ndarray:
+    """One row of ``FEATURES`` for a claim and its scored candidates."""
+    attributed = claim_is_attributed(claim)
+    best = sides(claim, scored)
+
+    def side(c: Scored | None, prob: str) -> tuple[float, float, float, float, float]:
+        if c is None:
+            return 0.0, 0.0, 0.0, 0.0, 0.0
+        sig = signals(c.text, claim).as_dict()
+        return (
+            getattr(c, prob) * weight(c, attributed),
+            c.overlap,
+            sig["names_missing"],
+            float(any(sig[k] >= 1.0 for k in _MISMATCH)),
+            float(c.attribution.third_party and not attributed),
+        )
+
+    s, s_ov, s_names, s_mis, s_said = side(best.support, "entail")
+    r, r_ov, r_names, r_mis, r_said = side(best.refute, "contradict")
+    aligned = [c for c in scored if c.overlap >= MIN_OVERLAP]
+    support_reports = {c.report_id for c in aligned if c.entail * weight(c, attributed) >= AGREES}
+    refute_reports = {
+        c.report_id for c in aligned if c.contradict > c.entail and c.contradict * weight(c, attributed) >= AGREES
+    }
+    row = [
+        s,
+        r,
+        s_ov,
+        r_ov,
+        max((c.overlap for c in scored), default=0.0),
+        min(len(support_reports), 3) / 3,
+        min(len(refute_reports), 3) / 3,
+        s_names,
+        r_names,
+        s_mis,
+        r_mis,
+        s_said,
+        r_said,
+        float(attributed),
+        float(not scored),
+    ]
+    return np.asarray(row, dtype=np.float64)

@@ -1,0 +1,138 @@
+"""The verdict as one learned, calibrated decision: a multinomial logistic regression over the claim's evidence features
+(``bot/verdict/features.py``) -> P(SUPPORTS), P(REFUTES), P(NOT ENOUGH INFO), then SUPPORTED / REFUTED only above a
+threshold chosen for precision, otherwise NOT ENOUGH EVIDENCE.
+
+Why: a fact-checker forgives "not enough evidence"; a confident wrong verdict ends the tool's use. The weights are
+fitted on labelled claims with cross-validation grouped by report (``claimcheck fit-decision``), the probabilities are
+temperature-calibrated on the held-out folds so the confidence is the probability that the verdict is right, and each
+decisive verdict needs its probability above the threshold where held-out precision reached the target. Fitting lives
+in ``bot/training/fit_decision.py``; this module only applies a fitted decision (numpy).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from bot.labels import Verdict
+from bot.text.attribution import claim_is_attributed
+from bot.verdict.candidates import Scored
+from bot.verdict.decision import Decision
+from bot.verdict.features import AGREES, FEATURES, claim_features, sides, weight
+
+# The fitted decision that ships (``claimcheck fit-decision``).
+SHIPPED_DECISION = Path(__file__).parent / "decision.json"
+# Class order of the decision's probabilities.
+CLASSES = (Verdict.SUPPORTED, Verdict.REFUTED, Verdict.NOT_ENOUGH_EVIDENCE)
+# Both sides at least this strong, from different reports or speakers, and about the claim to a like degree:
+# CONFLICTING (the labelled claims hold no conflicting case to learn it from, so this stays a stated rule).
+CONFLICT = 0.75
+CONFLICT_BALANCE = 0.75
+
+
+@dataclass(frozen=True)
+class LearnedDecision:
+    weights: np.ndarray  # (3, n_features), classes in CLASSES order
+    bias: np.ndarray  # (3,)
+    mean: np.ndarray
+    scale: np.ndarray
+    temperature: float = 1.0
+    thresholds: dict[str, float] = field(default_factory=dict)  # verdict -> least calibrated probability to say it
+    meta: dict = field(default_factory=dict)
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """Calibrated [P(supported), P(refuted), P(not enough)] for rows of ``FEATURES``."""
+        z = (((x - self.mean) / self.scale) @ self.weights.T + self.bias) / self.temperature
+        z -= z.max(axis=-1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def decide(self, claim: str, scored: Sequence[Scored]) -> Decision:
+        """The verdict for a claim's scored candidates; the deciding sentence leads its side."""
+        p = self.probabilities(claim_features(claim, scored)[None, :])[0]
+        best = sides(claim, scored)
+        related = sorted(scored, key=lambda c: (-c.overlap, c.retrieval_rank))
+        attributed = claim_is_attributed(claim)
+        if best.support is not None and best.refute is not None and _conflict(best.support, best.refute, attributed):
+            # Not calibrated (no labelled conflicting claims): the weaker side's weighted probability.
+            conf = min(
+                best.support.entail * weight(best.support, attributed),
+                best.refute.contradict * weight(best.refute, attributed),
+            )
+            return Decision(Verdict.CONFLICTING, round(float(conf), 4), [best.support], [best.refute], related)
+        k = int(np.argmax(p))
+        verdict = CLASSES[k]
+        if verdict == Verdict.SUPPORTED and best.support is not None and p[0] >= self.threshold(verdict):
+            return Decision(
+                verdict, round(float(p[0]), 4), _side(best.support, scored, "entail", attributed), [], related
+            )
+        if verdict == Verdict.REFUTED and best.refute is not None and p[1] >= self.threshold(verdict):
+            return Decision(
+                verdict, round(float(p[1]), 4), [], _side(best.refute, scored, "contradict", attributed), related
+            )
+        return Decision(Verdict.NOT_ENOUGH_EVIDENCE, round(float(p[2]), 4), [], [], related)
+
+    def with_meta(self, **meta: object) -> LearnedDecision:
+        return replace(self, meta={**self.meta, **meta})
+
+    def threshold(self, verdict: Verdict) -> float:
+        return float(self.thresholds.get(verdict.value, 1.0 + 1e-9))
+
+    def to_json(self) -> dict:
+        return {
+            "features": list(FEATURES),
+            "classes": [c.value for c in CLASSES],
+            "weights": np.round(self.weights, 6).tolist(),
+            "bias": np.round(self.bias, 6).tolist(),
+            "mean": np.round(self.mean, 6).tolist(),
+            "scale": np.round(self.scale, 6).tolist(),
+            "temperature": round(self.temperature, 6),
+            "thresholds": self.thresholds,
+            "meta": self.meta,
+        }
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_json(), indent=1))
+
+    @classmethod
+    def load(cls, path: Path) -> LearnedDecision:
+        data = json.loads(path.read_text())
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"{path}: decision features {data['features']} do not match this code's {FEATURES}")
+        return cls(
+            np.asarray(data["weights"]),
+            np.asarray(data["bias"]),
+            np.asarray(data["mean"]),
+            np.asarray(data["scale"]),
+            float(data.get("temperature", 1.0)),
+            {k: float(v) for k, v in data.get("thresholds", {}).items()},
+            data.get("meta", {}),
+        )
+
+
+def _side(lead: Scored, scored: Sequence[Scored], prob: str, attributed: bool) -> list[Scored]:
+    """The deciding sentence first, then the other sentences that agree with it, strongest first."""
+    others = [
+        c
+        for c in scored
+        if c is not lead
+        and getattr(c, prob) * weight(c, attributed) >= AGREES
+        and (prob == "entail" or c.contradict > c.entail)
+    ]
+    return [lead, *sorted(others, key=lambda c: -getattr(c, prob) * weight(c, attributed))]
+
+
+def _conflict(s: Scored, r: Scored, attributed: bool) -> bool:
+    """Strong support and strong contradiction from different reports or speakers, each about the claim alike."""
+    ws, wr = s.entail * weight(s, attributed), r.contradict * weight(r, attributed)
+    different = s.report_id != r.report_id or s.attribution.speaker != r.attribution.speaker
+    topical_s, topical_r = ws * s.overlap, wr * r.overlap
+    return (
+        different
+        and min(ws, wr) >= CONFLICT
+        and min(topical_s, topical_r) >= CONFLICT_BALANCE * max(topical_s, topical_r)
+    )
