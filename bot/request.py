@@ -13,6 +13,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.text.language import looks_english, script_of
+
 DEFAULT_MAX_CLAIM_CHARS = 1000
 TOP_K_MAX = 50
 
@@ -93,6 +95,13 @@ def clean_claim(text: object, max_chars: int = DEFAULT_MAX_CLAIM_CHARS) -> str:
         )
     if not re.search(r"\w", text):
         raise InputError("claim: has no words to search for")
+    if not looks_english(text):
+        script = script_of(text)
+        seen = f" (it is written in {script.title()} script)" if script != "LATIN" else ""
+        raise InputError(
+            f"claim: claimcheck reads English only{seen}; the library and its models are English, so please "
+            "check the claim in English"
+        )
     return text
 
 
