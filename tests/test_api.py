@@ -12,7 +12,7 @@ import uvicorn
 from bot.api import create_app
 from bot.service import open_engine
 from bot.settings import Settings
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 TOKEN = "s3cret-token-for-tests"
 
@@ -94,7 +94,7 @@ def test_verify_validation(server, payload, status, text):
     base, _, _ = server
     r = httpx.post(f"{base}/api/verify", json=payload, timeout=30)
     assert r.status_code == status
-    assert text in str(r.json()["detail"])
+    assert isinstance(r.json()["detail"], str) and text in r.json()["detail"]  # one sentence, as the CLI words it
     assert "Traceback" not in r.text
 
 
@@ -107,7 +107,30 @@ def test_verify_body_limit_and_bad_json(server):
     )
     assert r.status_code == 413
     r = httpx.post(f"{base}/api/verify", content=b"{not json", headers={"content-type": "application/json"})
-    assert r.status_code == 422
+    assert r.status_code == 422 and "not valid JSON" in r.json()["detail"]
+    r = httpx.post(f"{base}/api/verify", json=["a claim"])
+    assert r.status_code == 422 and "JSON object" in r.json()["detail"]
+
+
+def test_openapi_documents_the_body(server):
+    base, _, _ = server
+    op = httpx.get(f"{base}/openapi.json").json()["paths"]["/api/verify"]["post"]
+    schema = op["requestBody"]["content"]["application/json"]["schema"]
+    assert set(schema["properties"]) == {"claim", "as_of", "date_from", "date_to", "top_k"}
+    assert schema["required"] == ["claim"]
+    assert {"type": "string", "format": "date"} in schema["properties"]["as_of"]["anyOf"]
+    assert {"type": "integer", "minimum": 1, "maximum": 50} in schema["properties"]["top_k"]["anyOf"]
+    assert "422" in op["responses"]
+
+
+def test_the_app_serves_the_widget_without_the_chat(server):
+    base, _, _ = server
+    js = httpx.get(f"{base}/widget.js")
+    assert js.status_code == 200 and "javascript" in js.headers["content-type"]
+    page = httpx.get(f"{base}/widget")
+    assert page.status_code == 200
+    assert page.headers["content-security-policy"] == "frame-ancestors 'self' http://allowed.test"
+    assert f"{base}/widget.js" in httpx.get(f"{base}/widget/demo").text
 
 
 def test_ingest_needs_the_token(server):
