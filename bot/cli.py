@@ -371,8 +371,14 @@ def fit_decision(
     missing = [str(f) for f in files if not f.exists()]
     if missing:
         _fail(f"claims not found: {', '.join(missing)}", EXIT_INPUT)
-    settings = _settings(ctx).model_copy(update={"data_dir": isw_dir, "decision": "rules"})
+    from functools import partial
+
+    from bot.verdict.decision import decide
+
+    # Planned as the learned decision plans (a claim's period is no hard filter); decided by the rules meanwhile.
+    settings = _settings(ctx).model_copy(update={"data_dir": isw_dir, "decision": "shipped"})
     engine = _open(ctx, seed=False, settings=settings)
+    engine.decision = partial(decide, th=engine.thresholds)
     claims = [c for f in files for c in gold_claims.read_claims(f)]
     traced = fd.trace_claims(engine, claims, progress=True)
     decision, held_out = fd.fit_decision(traced, folds=folds, target=target_precision)

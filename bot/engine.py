@@ -61,6 +61,7 @@ class Engine:
     scorer: NLIScorer | None = None  # an injected scorer (tests); else the verifier named by the settings
     chat_model: object | None = None  # an injected LangChain chat model (tests); else from settings
     thresholds: Thresholds = field(default_factory=Thresholds.load)
+    decision: Decider | None = None  # an injected verdict step (fitting, tests); else the one the settings name
 
     @classmethod
     def open(cls, settings: Settings) -> Engine:
@@ -84,6 +85,8 @@ class Engine:
     def decider(self) -> Decider:
         """The verdict step: the learned, calibrated decision (``bot/verdict/decision.json`` or a path) or the rules."""
         spec = self.settings.decision
+        if self.decision is not None:
+            return self.decision
         if spec == "rules":
             return partial(decide, th=self.thresholds)
         return LearnedDecision.load(SHIPPED_DECISION if spec == "shipped" else Path(spec)).decide
@@ -157,7 +160,13 @@ class Engine:
     def _trace(self, req: CheckRequest) -> Trace:
         timings: dict[str, float] = {}
         t = time.perf_counter()
-        p = plan(req, self.settings.top_k, self.settings.max_per_report, self.settings.candidates)
+        p = plan(
+            req,
+            self.settings.top_k,
+            self.settings.max_per_report,
+            self.settings.candidates,
+            period_is_filter=self.settings.decision == "rules",
+        )
         t = _lap(timings, "prepare_ms", t)
         vector = self.query_encoder.encode([p.query.text])[0]
         t = _lap(timings, "embed_ms", t)

@@ -16,8 +16,9 @@ PACKAGES = ("bot", "index", "prompts", "seeds")
 # Rooms from the bottom up: a module may import its own room and the rooms below it, never one above.
 LAYERS: list[tuple[str, ...]] = [
     ("index", "prompts", "seeds"),
-    ("bot.labels", "bot.request", "bot.settings", "bot.metrics"),
+    ("bot.labels", "bot.settings", "bot.metrics"),
     ("bot.text",),
+    ("bot.request",),
     ("bot.nli",),
     ("bot.verdict",),
     ("bot.trace", "bot.reply", "bot.gold"),

@@ -26,8 +26,17 @@ def kind_of(claim: str) -> Kind:
     return Kind.QUESTION if claim.endswith("?") or _QUESTION.match(claim) else Kind.CLAIM
 
 
-def plan(req: CheckRequest, top_k: int = 8, max_per_report: int = 2, candidates: int = 40) -> Plan:
-    """The plan for ``req``; ``top_k`` applies when the request names none."""
+def plan(
+    req: CheckRequest, top_k: int = 8, max_per_report: int = 2, candidates: int = 40, period_is_filter: bool = True
+) -> Plan:
+    """The plan for ``req``; ``top_k`` applies when the request names none.
+
+    ``period_is_filter``: whether the period a claim names keeps out reports written before it. The hand-set rules
+    need that (they cannot tell an earlier report contradicting the claim's date from one about another event); the
+    learned decision reads such reports as able to contradict, never to support (``Candidate.predates``), so that
+    "the Moskva sank in June 2022" can be refuted by the April report of its sinking. Dates the user gives (as of,
+    from, to) always stay hard filters.
+    """
     kind = kind_of(req.claim)
     understood = parse_claim_dates(req.claim)
     as_of = req.as_of or understood.as_of
@@ -35,7 +44,7 @@ def plan(req: CheckRequest, top_k: int = 8, max_per_report: int = 2, candidates:
     date_from = req.date_from
     notes = []
     point_in_time = understood.as_of is not None and understood.window == (understood.as_of, understood.as_of)
-    if kind == Kind.CLAIM and understood.window and not req.date_from and not point_in_time:
+    if period_is_filter and kind == Kind.CLAIM and understood.window and not req.date_from and not point_in_time:
         # A report cannot attest an event that happened after it was written.
         date_from = understood.window[0]
         notes.append(f"Only reports dated from {date_from.isoformat()} on can speak to a claim about that period.")

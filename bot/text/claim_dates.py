@@ -112,6 +112,18 @@ def off_period(sentence: str, report_date: str | None, window: tuple[date, date]
     return not named & {window[0].month, window[1].month}
 
 
+def predates(report_date: str | None, window: tuple[date, date] | None) -> bool:
+    """True when the report was written before the claim's period began: it cannot attest the claim (a report cannot
+    describe what happened after it was written), though it can contradict it ("sank in June" against an April
+    report of the sinking)."""
+    if window is None or not report_date:
+        return False
+    try:
+        return date.fromisoformat(report_date[:10]) < window[0]
+    except ValueError:
+        return False
+
+
 def mentioned_dates(text: str) -> tuple[set[tuple[int, int]], set[int]]:
     """(month, day) pairs and bare months mentioned in ``text`` (capitalised month names, as reports write them)."""
     days, months = set(), set()

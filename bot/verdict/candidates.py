@@ -49,6 +49,7 @@ class Candidate:
     attribution: Attribution
     retrieval_rank: int
     off_period: bool = False  # from bot.text.claim_dates.off_period: written outside the claim's period
+    predates: bool = False  # from bot.text.claim_dates.predates: written before the claim's period began
 
 
 @dataclass(frozen=True, eq=False)

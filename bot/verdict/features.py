@@ -63,9 +63,12 @@ class Sides:
     refute: Scored | None
 
 
-def weight(c: Scored, attributed_claim: bool) -> float:
+def weight(c: Scored, attributed_claim: bool, supporting: bool = False) -> float:
     """Reported speech neither supports nor refutes a bare statement of fact as strongly as the report's voice; a
-    sentence from another period is likely about another event, whichever way the model reads it."""
+    sentence from another period is likely about another event, whichever way the model reads it; and a report
+    written before the claim's period began cannot support it at all."""
+    if supporting and c.predates:
+        return 0.0
     w = DISCOUNT if c.attribution.third_party and not attributed_claim else 1.0
     return w * (DISCOUNT if c.off_period else 1.0)
 
@@ -79,7 +82,7 @@ def sides(claim: str, scored: Sequence[Scored]) -> Sides:
     aligned = [c for c in scored if c.overlap >= MIN_OVERLAP]
 
     def lead(cands: list[Scored], prob: str) -> Scored | None:
-        strength = {id(c): getattr(c, prob) * weight(c, attributed) for c in cands}
+        strength = {id(c): getattr(c, prob) * weight(c, attributed, prob == "entail") for c in cands}
         agreeing = [c for c in cands if strength[id(c)] >= AGREES]
         if agreeing:
             return max(agreeing, key=lambda c: (c.overlap, strength[id(c)]))
@@ -98,7 +101,7 @@ def claim_features(claim: str, scored: Sequence[Scored]) -> np.ndarray:
             return 0.0, 0.0, 0.0, 0.0, 0.0
         sig = signals(c.text, claim).as_dict()
         return (
-            getattr(c, prob) * weight(c, attributed),
+            getattr(c, prob) * weight(c, attributed, prob == "entail"),
             c.overlap,
             sig["names_missing"],
             float(any(sig[k] >= 1.0 for k in _MISMATCH)),
@@ -108,7 +111,7 @@ def claim_features(claim: str, scored: Sequence[Scored]) -> np.ndarray:
     s, s_ov, s_names, s_mis, s_said = side(best.support, "entail")
     r, r_ov, r_names, r_mis, r_said = side(best.refute, "contradict")
     aligned = [c for c in scored if c.overlap >= MIN_OVERLAP]
-    support_reports = {c.report_id for c in aligned if c.entail * weight(c, attributed) >= AGREES}
+    support_reports = {c.report_id for c in aligned if c.entail * weight(c, attributed, True) >= AGREES}
     refute_reports = {
         c.report_id for c in aligned if c.contradict > c.entail and c.contradict * weight(c, attributed) >= AGREES
     }

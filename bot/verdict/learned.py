@@ -60,7 +60,7 @@ class LearnedDecision:
         if best.support is not None and best.refute is not None and _conflict(best.support, best.refute, attributed):
             # Not calibrated (no labelled conflicting claims): the weaker side's weighted probability.
             conf = min(
-                best.support.entail * weight(best.support, attributed),
+                best.support.entail * weight(best.support, attributed, True),
                 best.refute.contradict * weight(best.refute, attributed),
             )
             return Decision(Verdict.CONFLICTING, round(float(conf), 4), [best.support], [best.refute], related)
@@ -120,15 +120,15 @@ def _side(lead: Scored, scored: Sequence[Scored], prob: str, attributed: bool) -
         c
         for c in scored
         if c is not lead
-        and getattr(c, prob) * weight(c, attributed) >= AGREES
+        and getattr(c, prob) * weight(c, attributed, prob == "entail") >= AGREES
         and (prob == "entail" or c.contradict > c.entail)
     ]
-    return [lead, *sorted(others, key=lambda c: -getattr(c, prob) * weight(c, attributed))]
+    return [lead, *sorted(others, key=lambda c: -getattr(c, prob) * weight(c, attributed, prob == "entail"))]
 
 
 def _conflict(s: Scored, r: Scored, attributed: bool) -> bool:
     """Strong support and strong contradiction from different reports or speakers, each about the claim alike."""
-    ws, wr = s.entail * weight(s, attributed), r.contradict * weight(r, attributed)
+    ws, wr = s.entail * weight(s, attributed, True), r.contradict * weight(r, attributed)
     different = s.report_id != r.report_id or s.attribution.speaker != r.attribution.speaker
     topical_s, topical_r = ws * s.overlap, wr * r.overlap
     return (
