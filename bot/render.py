@@ -26,9 +26,16 @@ def badge(reply: Reply) -> str:
     if reply.kind == "question":
         return '<span class="cc-badge" data-verdict="ANSWER" style="background:#0969da">ANSWER</span>'
     colour, label = BADGE.get(reply.verdict or "", ("#57606a", reply.verdict or "?"))
+    if reply.verdict in ("SUPPORTED", "REFUTED"):
+        meaning = f"confidence {reply.confidence:.2f}"
+    elif reply.verdict == "CONFLICTING":
+        meaning = "sources disagree"
+    else:
+        meaning = "found, but inconclusive" if reply.evidence_found else "nothing found"
     return (
         f'<span class="cc-badge" data-verdict="{escape(reply.verdict or "")}" style="background:{colour}">'
-        f'{escape(label)}</span> <span class="cc-conf">confidence {reply.confidence:.2f}</span>'
+        f'{escape(label)}</span> <span class="cc-conf" data-evidence-found="{str(reply.evidence_found).lower()}">'
+        f"{escape(meaning)}</span>"
     )
 
 

@@ -37,7 +37,13 @@ class Reply(BaseModel):
     verdict: Verdict | None = Field(
         description="SUPPORTED | REFUTED | CONFLICTING | NOT_ENOUGH_EVIDENCE; null for a question"
     )
-    confidence: float
+    confidence: float = Field(
+        description="for SUPPORTED / REFUTED: the calibrated probability that the verdict is right; otherwise how "
+        "sure the reader is that the library does not decide the claim (not shown to users)"
+    )
+    evidence_found: bool = Field(
+        False, description="passages about the claim were found (with NOT_ENOUGH_EVIDENCE: found, but none decides)"
+    )
     answer: str
     citations: list[Citation]
     filters: dict = Field(default_factory=dict, description="date filters applied (given or read from the claim)")
@@ -56,19 +62,22 @@ LABEL_TEXT = {
 }
 
 
+def status_line(kind: str, verdict: str | None, confidence: float, evidence_found: bool) -> str:
+    """What the verdict means, in words a reader can rely on: a confidence only where there is a decisive verdict."""
+    if kind == Kind.QUESTION:
+        return "The passages that answer it best:" if evidence_found else "No passage in the library speaks to this."
+    if verdict in (Verdict.SUPPORTED, Verdict.REFUTED):
+        return f"{LABEL_TEXT[verdict]} (confidence {confidence:.2f})."
+    if verdict == Verdict.CONFLICTING:
+        return "Conflicting evidence: credible passages point both ways."
+    if evidence_found:
+        return "Not enough evidence: related passages were found, but none decides the claim. The closest:"
+    return "Not enough evidence: no passage in the library speaks to this claim."
+
+
 def answer_text(kind: str, verdict: str | None, confidence: float, cites: list[Citation]) -> str:
-    """A short extractive answer: the verdict and the quotes it rests on, with who said them and when."""
-    if not cites:
-        return (
-            "No passage in the library speaks to this."
-            if kind == "question"
-            else "Not enough evidence: no passage in the library speaks to this claim."
-        )
-    lines = []
-    if kind == "question":
-        lines.append("The most relevant passages in the library:")
-    else:
-        lines.append(f"{LABEL_TEXT[verdict or Verdict.NOT_ENOUGH_EVIDENCE]} (confidence {confidence:.2f}).")
+    """A short extractive answer: what the verdict means, then the quotes it rests on, with who said them and when."""
+    lines = [status_line(kind, verdict, confidence, bool(cites))]
     for i, c in enumerate(cites[:3], 1):
         when = c.date or "undated"
         lines.append(f"[{i}] {c.attribution} ({when}, {c.source or c.title}): “{c.quote}” — {c.stance}")

@@ -55,6 +55,7 @@ def compose(trace: Trace, verifier: str, embedding_model: str) -> Reply:
         kind=kind,
         verdict=verdict,
         confidence=confidence,
+        evidence_found=bool(cites),
         answer=answer_text(kind, verdict, confidence, cites),
         citations=cites,
         filters=dict(plan.filters),
