@@ -1,14 +1,15 @@
 """Exported verifiers scored as shipped (int8 ONNX, one pair per run) on the recipe's held-out sets, side by side.
 
 Why: `train.py` reports held-out scores of the fp32 network it just trained, but what answers is the int8 export,
-and session 7 saw an fp32 gain vanish once exported. This scores any number of exported model folders (each holding
-verifier.onnx, tokenizer.json, config.json) on the same pairs in one run; the shipped model is always one of them.
-The 60 SUPPORTS/REFUTES claims of the held-out ISW sets in benchmarks/data/ are scored the same way against their gold
-quotes (`isw_holdout_gold`), and pooled with claims_dev's 40 (`paraphrased_gold`, 100 hand-written paraphrased claims);
-each model's pooled pairs are compared with the shipped model's and every model before it by an exact McNemar test,
-because 40 pairs alone cannot tell recipes apart (sessions 9-10 measured 0.35-0.60 on them). The pooled pairs are
-also read two-way (`two_way_right`: entailment against contradiction, neutral ignored), since the gold pairs hold no
-neutral: the gap between the two readings is the neutral answers, the rest is the network's reading of paraphrases.
+and two second-stage runs of 2026-11-29 saw an fp32 gain vanish once exported. This scores any number of exported
+model folders (each holding verifier.onnx, tokenizer.json, config.json) on the same pairs in one run; the shipped model
+is always one of them. The 60 SUPPORTS/REFUTES claims of the held-out ISW sets in benchmarks/data/ are scored the same
+way against their gold quotes (`isw_holdout_gold`), and pooled with claims_dev's 40 (`paraphrased_gold`, 100
+hand-written paraphrased claims); each model's pooled pairs are compared with the shipped model's and every model
+before it by an exact McNemar test, because 40 pairs alone cannot tell recipes apart (the runs of 2026-12-01 and
+2026-12-02 measured 0.35-0.60 on them). The pooled pairs are also read two-way (`two_way_right`: entailment against
+contradiction, neutral ignored), since the gold pairs hold no neutral: the gap between the two readings is the neutral
+answers, the rest is the network's reading of paraphrases.
 Usage: python -m benchmarks.verifier_heldout --data runs/verifier/data [--model DIR ...]
 (--data: a folder written by `claimcheck train-verifier` or `recipe.build`, holding eval.jsonl.gz)"""
 
@@ -58,9 +59,9 @@ def main() -> None:
     ap.add_argument("--model", type=Path, action="append", default=[], help="an exported model folder (repeatable)")
     args = ap.parse_args()
     from bot.nli.scorer import MODEL_DIR, OnnxScorer
-    from bot.training.train import metrics, read_rows  # the definitions train.py reports its fp32 scores with
+    from bot.training.train import set_scores  # the definition train.py reports its fp32 scores with
 
-    rows = read_rows(args.data / "eval.jsonl.gz")
+    rows = read_jsonl(args.data / "eval.jsonl.gz")
     by_set: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         if r["set"] != "synth_val":  # the recipe's own synthetic pairs: not a judgement on real claims
@@ -75,7 +76,7 @@ def main() -> None:
         scores = {}
         for name, items in sorted(by_set.items()):
             probs = scorer.score([(r["p"], r["h"]) for r in items])
-            scores[name] = metrics([r["y"] for r in items], probs.argmax(axis=1).tolist())
+            scores[name] = set_scores([r["y"] for r in items], probs.argmax(axis=1).tolist())
         scores["claims_dev_gold+scifact_dev macro_f1"] = round(
             scores.get("claims_dev_gold", {}).get("macro_f1", 0) + scores.get("scifact_dev", {}).get("macro_f1", 0), 4
         )

@@ -426,7 +426,8 @@ def train_verifier(
 ) -> None:
     """Rebuild the verifier: recipe -> training (progress and ETA) -> held-out scores -> int8 ONNX export.
 
-    The training options are ``bot.training.config.TrainConfig``'s, shared with ``python -m bot.training.train``."""
+    The training options and their defaults are the standalone script's too (python -m bot.training.train): both are
+    built from bot/training/config.py."""
     from bot.training import recipe, train
     from bot.training.config import TrainConfig
     from bot.training.export import export

@@ -11,9 +11,9 @@ import sys
 import numpy as np
 import pytest
 
-from bot.training import synth
 from bot.nli.scorer import LABELS, MODEL_DIR, load_scorer, nli_probs
-from tests.conftest import ROOT, need_shared_data
+from bot.training import synth
+from tests.helpers import ROOT, need_shared_data
 
 CLEAR = [
     ("A man is playing a guitar on stage.", "A man is playing an instrument.", "entailment"),
@@ -279,24 +279,109 @@ def test_layer_decay_slows_each_layer_below_the_top():
             train.layer_groups(model, 1e-4, bad)
 
 
-def test_train_verifier_refuses_a_bad_layer_decay_or_checkpoint_interval(tmp_path):
+BAD_VALUES = (
+    ["--layer-decay", "0"],
+    ["--layer-decay", "1.5"],
+    ["--checkpoint-every", "-1"],
+    ["--warmup-share", "1"],
+    ["--warmup-share", "-0.1"],
+    ["--bf16", "sometimes"],
+)
+
+
+def test_the_command_and_the_script_share_every_training_default():
+    """One configuration: the click command and the standalone script offer the same options, defaults and help."""
+    pytest.importorskip("torch")
+    from bot.cli import train_verifier
+    from bot.training import train
+    from bot.training.config import TrainConfig, from_namespace
+
+    script = vars(train.parser().parse_args(["--data", "d", "--base", "b", "--out", "o"]))
+    command = {p.name: p for p in train_verifier.params}
+    options = TrainConfig.options()
+    assert {f.name for f in options} == set(script) - {"data", "base", "out"}
+    assert from_namespace(train.parser().parse_args(["--data", "d", "--base", "b", "--out", "o"])) == TrainConfig(
+        data="d", base="b", out="o"
+    )
+    assert {f.name: f.default for f in options} == {f.name: script[f.name] for f in options}
+    assert {f.name: f.default for f in options} == {f.name: command[f.name].default for f in options}
+    assert all(command[f.name].help == f.metadata["help"] for f in options)
+    # The shipped model's recipe (docs/MODEL_CARD.md): lr 8e-5, a quarter of the synthetic pairs at weight 0.5.
+    assert (script["epochs"], script["batch"], script["lr"]) == (4.0, 64, 8e-5)
+    assert (script["synth_fraction"], script["synth_weight"]) == (0.25, 0.5)
+
+
+def test_a_bad_training_option_is_refused_by_the_command_the_script_and_the_config(tmp_path, capsys):
     pytest.importorskip("torch")
     from click.testing import CliRunner
 
     from bot.cli import main
+    from bot.training import train
+    from bot.training.config import TrainConfig
 
-    train = pytest.importorskip("bot.training.train")
-    for args in (
-        ["--layer-decay", "0"],
-        ["--layer-decay", "1.5"],
-        ["--checkpoint-every", "-1"],
-        ["--warmup-share", "1"],
-        ["--warmup-share", "-0.1"],
-    ):
+    for args in BAD_VALUES:
         result = CliRunner().invoke(main, ["train-verifier", "--data", str(tmp_path), *args])
         assert result.exit_code == 2 and f"Invalid value for '{args[0]}'" in result.output, args
         with pytest.raises(SystemExit):
             train.parser().parse_args(["--data", "d", "--base", "b", "--out", "o", *args])
+        assert f"argument {args[0]}" in capsys.readouterr().err, args
+        with pytest.raises(ValueError, match=args[0]):
+            TrainConfig(data="d", base="b", out="o", **{args[0][2:].replace("-", "_"): _typed(args[1])})
+    result = CliRunner().invoke(main, ["train-verifier", "--data", str(tmp_path), "--layer-decay", "0"])
+    assert "must be in (0, 1], got 0" in result.output  # the same words on both command lines
+    with pytest.raises(SystemExit):
+        train.parser().parse_args(["--data", "d", "--base", "b", "--out", "o", "--layer-decay", "0"])
+    assert "must be in (0, 1], got 0" in capsys.readouterr().err
+
+
+def _typed(text: str) -> object:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
+def test_training_imports_only_torch_transformers_and_standard_library_modules():
+    """train.py runs from a checkout on a borrowed GPU without installing the project: besides torch and transformers
+    it may import only project modules that themselves import nothing outside the standard library."""
+    import ast
+
+    source = ast.parse((ROOT / "bot" / "training" / "train.py").read_text(encoding="utf-8"))
+    imported = {a.name for n in ast.walk(source) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module for n in ast.walk(source) if isinstance(n, ast.ImportFrom) and n.module}
+    project = {m for m in imported if m.split(".")[0] in ("bot", "index")}
+    assert project == {"bot.training.config", "bot.metrics", "index.jsonl"}
+    others = {m.split(".")[0] for m in imported - project} - set(sys.stdlib_module_names)
+    assert others <= {"torch", "transformers"}, others
+    probe = (
+        f"import sys; before = set(sys.modules); import {', '.join(sorted(project))}; print(*set(sys.modules) - before)"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    outside = {m.split(".")[0] for m in loaded.stdout.split()} - set(sys.stdlib_module_names) - {"bot", "index"}
+    assert not outside, f"the modules train.py takes from the project import {outside}"
+
+
+@pytest.mark.parametrize("name", ["rows.jsonl", "rows.jsonl.gz"])
+def test_training_data_is_read_by_the_shared_reader_plain_or_gzipped(tmp_path, name):
+    import gzip
+
+    from index.jsonl import read_jsonl
+
+    # A line separator (U+2028) in a string, left raw by ensure_ascii=False as the recipe writes, ends no line.
+    odd = "\u00fcber \u2028 \u00bbx\u00ab"
+    text = '{"p": "a", "h": "b", "y": 0}\n\n  \n' + json.dumps({"p": odd, "h": "c", "y": 2}, ensure_ascii=False) + "\n"
+    path = tmp_path / name
+    if name.endswith(".gz"):
+        with gzip.open(path, "wt", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    rows = read_jsonl(path)
+    assert not isinstance(rows, list)  # rows are read as they are used, not all at once
+    assert list(rows) == [{"p": "a", "h": "b", "y": 0}, {"p": odd, "h": "c", "y": 2}]
 
 
 def test_bf16_autocast_is_chosen_by_device_and_setting():

