@@ -10,6 +10,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from index import jsonl
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 
@@ -42,7 +44,8 @@ def emit(name: str, result: dict) -> None:
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The shared reader's rows as a list: the benchmarks count, slice and extend them."""
+    return list(jsonl.read_jsonl(path))
 
 
 def mean(values: list[float]) -> float:

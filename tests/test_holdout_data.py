@@ -3,18 +3,18 @@ report of its date, and no report cited by the dev claims or by another set."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, need_shared_data
+from index.jsonl import read_jsonl
+from tests.helpers import ROOT, need_shared_data
 
 SETS = sorted((ROOT / "benchmarks" / "data").glob("isw_holdout*.jsonl"))
 
 
 def _rows(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return list(read_jsonl(path))
 
 
 def _cited(rows: list[dict]) -> set[str]:
@@ -38,7 +38,7 @@ def test_a_set_is_balanced_and_well_formed(path: Path):
 @pytest.mark.parametrize("path", SETS, ids=lambda p: p.name)
 def test_quotes_are_verbatim_and_reports_are_new(path: Path):
     data = need_shared_data() / "isw-2022"
-    reports = {json.loads(line)["date"]: json.loads(line)["text"] for line in (data / "reports.jsonl").open()}
+    reports = {r["date"]: r["text"] for r in read_jsonl(data / "reports.jsonl")}
     rows = _rows(path)
     for r in rows:
         for e in r["evidence"]:

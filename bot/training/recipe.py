@@ -15,10 +15,11 @@ import json
 import random
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from bot.training.synth import Source, generate
+from index.jsonl import read_jsonl
 from index.sentences import split_sentences
 
 LABELS = {"entailment": 0, "neutral": 1, "contradiction": 2, "not_entailment": 3, "not_contradiction": 4}
@@ -74,13 +75,6 @@ SYNTH_WEIGHT = 1.5
 SCIFACT_WEIGHT = 1.5
 
 
-def _read_jsonl(path: Path) -> Iterator[dict]:
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
-
-
 def _row(premise: str, hypothesis: str, label: str, source: str, weight: float) -> dict:
     return {"p": premise, "h": hypothesis, "y": LABELS[label], "src": source, "w": weight}
 
@@ -91,7 +85,7 @@ def nli_rows(data: Path, rng: random.Random) -> list[dict]:
         path = data / "nli" / rel
         if not path.exists():
             continue
-        items = list(_read_jsonl(path))
+        items = list(read_jsonl(path))
         rng.shuffle(items)
         for item in items[:cap]:
             label = item["label"]
@@ -103,7 +97,7 @@ def nli_rows(data: Path, rng: random.Random) -> list[dict]:
 
 
 def _scifact_corpus(data: Path) -> dict[int, list[str]]:
-    return {int(d["doc_id"]): d["abstract"] for d in _read_jsonl(data / "scifact" / "corpus.jsonl")}
+    return {int(d["doc_id"]): d["abstract"] for d in read_jsonl(data / "scifact" / "corpus.jsonl")}
 
 
 def scifact_train_rows(data: Path, rng: random.Random) -> list[dict]:
@@ -113,7 +107,7 @@ def scifact_train_rows(data: Path, rng: random.Random) -> list[dict]:
         return []
     corpus = _scifact_corpus(data)
     rows = []
-    for claim in _read_jsonl(path):
+    for claim in read_jsonl(path):
         used: set[tuple[int, int]] = set()
         for doc_id, sets in (claim.get("evidence") or {}).items():
             abstract = corpus.get(int(doc_id), [])
@@ -139,7 +133,7 @@ def library_sources(paths: Iterable[Path]) -> list[tuple[str, Source]]:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for f in files:
             if f.suffix == ".jsonl":
-                for rep in _read_jsonl(f):
+                for rep in read_jsonl(f):
                     out.append((str(rep.get("id")), _source(rep.get("text", ""), rep.get("date"))))
             elif f.suffix in {".txt", ".md"}:
                 text = f.read_text(encoding="utf-8", errors="replace")
@@ -184,7 +178,7 @@ def eval_rows(data: Path) -> dict[str, list[dict]]:
         if path.exists():
             sets[name] = [
                 _row(r["premise"], r["hypothesis"], r["label"], name, 1.0)
-                for r in _read_jsonl(path)
+                for r in read_jsonl(path)
                 if r["label"] in LABELS
             ]
     claims = data / "isw-2022" / "claims_dev.jsonl"
@@ -192,7 +186,7 @@ def eval_rows(data: Path) -> dict[str, list[dict]]:
         mapping = {"SUPPORTS": "entailment", "REFUTES": "contradiction"}
         sets["claims_dev_gold"] = [
             _row(" ".join(e["quote"] for e in c["evidence"]), c["claim"], mapping[c["label"]], "claims_dev", 1.0)
-            for c in _read_jsonl(claims)
+            for c in read_jsonl(claims)
             if c["label"] in mapping
         ]
     sets.update(_scifact_dev(data))
@@ -205,7 +199,7 @@ def _scifact_dev(data: Path) -> dict[str, list[dict]]:
         return {}
     corpus = _scifact_corpus(data)
     rows = []
-    for c in _read_jsonl(path):
+    for c in read_jsonl(path):
         if c["label"] == "NOT_ENOUGH_INFO":
             # NEI against the cited abstract's sentence that shares the most words with the claim: a hard neutral.
             words = set(re.findall(r"\w+", c["claim"].lower()))
