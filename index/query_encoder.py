@@ -18,8 +18,6 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
-import warnings
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +26,7 @@ from typing import Protocol
 import numpy as np
 
 from index.embeddings import Embedder, get_embedder, resolve_model_path
+from index.onnx_runner import SequenceRunner, export_onnx
 
 log = logging.getLogger(__name__)
 EXPORT_VERSION = 1
@@ -53,37 +52,17 @@ class OnnxEncoder:
     """An exported sentence-transformers model: one text per run (no padding), normalised float32 vectors."""
 
     def __init__(self, folder: Path) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
         config = json.loads((folder / "config.json").read_text())
         self.name, self.dim = config["name"], int(config["dim"])
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.enable_truncation(int(config["max_length"]))
-        self.tokenizer.no_padding()
-        opts = ort.SessionOptions()
-        opts.inter_op_num_threads = 1
-        # Idle pool threads must not spin on the cores the verifier needs right after.
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
-        self._inputs = {i.name for i in self.session.get_inputs()}
-        self._lock = threading.Lock()  # tokenizer truncation settings are shared state
+        # All cores for one query (onnxruntime's default), idle threads not spinning on the verifier's cores after.
+        self._runner = SequenceRunner(
+            folder / "model.onnx", folder / "tokenizer.json", int(config["max_length"]), "embedding"
+        )
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            encs = self.tokenizer.encode_batch(list(texts))
-        rows = []
-        for enc in encs:
-            ids = np.asarray([enc.ids], dtype=np.int64)
-            feeds = {
-                "input_ids": ids,
-                "attention_mask": np.ones_like(ids),
-                "token_type_ids": np.asarray([enc.type_ids], dtype=np.int64),
-            }
-            rows.append(self.session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0][0])
-        vecs = np.asarray(rows, dtype=np.float32)
+        vecs = np.asarray([self._runner.run(enc) for enc in self._runner.encode(texts)], dtype=np.float32)
         return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
 
 
@@ -100,7 +79,11 @@ def fingerprint(name: str) -> str | None:
 
 
 def export(embedder: Embedder, folder: Path) -> None:
-    """Write model.onnx (fp32), tokenizer.json and config.json for ``embedder``'s model into ``folder``."""
+    """Write model.onnx, tokenizer.json and config.json for ``embedder``'s model into ``folder``.
+
+    Why fp32, where the verifier's export is int8: a query's vector must equal the one sentence-transformers would
+    give (``agrees``), since the passages it is compared with were embedded by sentence-transformers at ingest.
+    """
     import torch
 
     st = embedder.model
@@ -114,22 +97,8 @@ def export(embedder: Embedder, folder: Path) -> None:
             feats = {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids}
             return self.st(feats)["sentence_embedding"]
 
-    enc = st.tokenizer(["a query"], return_tensors="pt")
-    names = ["input_ids", "attention_mask", "token_type_ids"]
-    args = tuple(enc[n] if n in enc else torch.zeros_like(enc["input_ids"]) for n in names)
     folder.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():  # the tracer's notes on branches it fixed; ``agrees`` checks the result
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            _Forward().eval(),
-            args,
-            str(folder / "model.onnx"),
-            input_names=names,
-            output_names=["embedding"],
-            opset_version=17,
-            dynamo=False,
-            dynamic_axes={n: {0: "batch", 1: "seq"} for n in names} | {"embedding": {0: "batch"}},
-        )
+    export_onnx(_Forward().eval(), st.tokenizer(["a query"], return_tensors="pt"), folder / "model.onnx", "embedding")
     (folder / "tokenizer.json").write_text(st.tokenizer.backend_tokenizer.to_str())
     (folder / "config.json").write_text(
         json.dumps({"name": embedder.name, "dim": embedder.dim, "max_length": int(st.max_seq_length)}, indent=1)

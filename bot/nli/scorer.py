@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from tokenizers import Encoding
+from index.onnx_runner import SequenceRunner
 
 MODEL_DIR = Path(__file__).parent / "model"
 LABELS = ("entailment", "neutral", "contradiction")
@@ -46,13 +44,8 @@ def _softmax(x: np.ndarray) -> np.ndarray:
 
 
 class OnnxScorer:
-    """The shipped cross-encoder: int8 ONNX + a fast tokenizer, one pair per run.
-
-    Why one pair at a time: dynamic int8 quantisation computes one activation scale per input tensor, so in a batch
-    every pair's activations are rounded on a scale set by its batch-mates (and their padding). Batched, a sentence's
-    probabilities moved by up to 0.35 with the other candidates retrieved beside it, so a verdict could change with
-    what else the search returned. Alone, a pair always gets the same probabilities; and with no padding to compute,
-    it is also faster on CPU (MODEL_CARD.md, *Session 5*).
+    """The shipped cross-encoder: int8 ONNX + a fast tokenizer, one pair per run (``index.onnx_runner`` says why: a
+    pair's probabilities must not depend on what else the search returned).
 
     Why pairs in parallel and one thread per run: a single pair is too small to split well across cores, and an idle
     intra-op pool spins on the cores the query embedder needs next (embedding took twice as long after a verify).
@@ -60,40 +53,25 @@ class OnnxScorer:
     """
 
     def __init__(self, model_dir: Path = MODEL_DIR, workers: int | None = None) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
         config = json.loads((model_dir / "config.json").read_text())
-        self.max_length = int(config.get("max_length", 256))
         order = [config["id2label"][str(i)] for i in range(3)]
         self._perm = [order.index(label) for label in LABELS]
-        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self.tokenizer.enable_truncation(self.max_length, strategy="longest_first")
-        self.tokenizer.no_padding()
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 1
-        opts.inter_op_num_threads = 1
+        self._runner = SequenceRunner(
+            model_dir / "verifier.onnx",
+            model_dir / "tokenizer.json",
+            int(config.get("max_length", 256)),
+            "logits",
+            threads=1,
+        )
         self._pool = ThreadPoolExecutor(max_workers=workers or _usable_cores(), thread_name_prefix="nli")
-        self.session = ort.InferenceSession(str(model_dir / "verifier.onnx"), opts, providers=["CPUExecutionProvider"])
         self.name = f"onnx:{model_dir.name}"
-        self._lock = threading.Lock()  # tokenizer truncation settings are shared state
 
     def score(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         if not pairs:
             return np.zeros((0, 3), dtype=np.float32)
-        with self._lock:
-            encs = self.tokenizer.encode_batch([(p, h) for p, h in pairs])
-        logits = np.stack(list(self._pool.map(self._run, encs))).astype(np.float32)
+        encs = self._runner.encode([(p, h) for p, h in pairs])
+        logits = np.stack(list(self._pool.map(self._runner.run, encs))).astype(np.float32)
         return _softmax(logits)[:, self._perm]
-
-    def _run(self, enc: Encoding) -> np.ndarray:
-        ids = np.asarray([enc.ids], dtype=np.int64)
-        feeds = {
-            "input_ids": ids,
-            "attention_mask": np.ones_like(ids),
-            "token_type_ids": np.asarray([enc.type_ids], dtype=np.int64),
-        }
-        return self.session.run(["logits"], feeds)[0][0]
 
 
 class HFScorer:

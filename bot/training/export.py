@@ -1,7 +1,9 @@
 """Export a trained cross-encoder to ONNX with int8 dynamic quantisation: the one binary the repository ships.
 
 Why int8 ONNX: about a quarter of the fp32 size (under the 50 MB budget) and several times faster on 2 CPU cores,
-with onnxruntime as the only runtime dependency (no torch at inference).
+with onnxruntime as the only runtime dependency (no torch at inference). The tracing is the query encoder's
+(``index.onnx_runner.export_onnx``); what differs is the head (a classifier's logits, not a pooled embedding), the
+quantisation (the query encoder stays fp32 to match sentence-transformers' vectors) and the config written beside it.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+
+from index.onnx_runner import export_onnx
 
 
 def export(model_dir: Path, out_dir: Path, opset: int = 17) -> Path:
@@ -20,19 +24,8 @@ def export(model_dir: Path, out_dir: Path, opset: int = 17) -> Path:
     model = AutoModelForSequenceClassification.from_pretrained(model_dir, dtype=torch.float32).eval()
     tok = AutoTokenizer.from_pretrained(model_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    enc = tok(["a premise"], ["a claim"], return_tensors="pt")
     fp32 = out_dir / "verifier.fp32.onnx"
-    torch.onnx.export(
-        model,
-        (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]),
-        str(fp32),
-        input_names=["input_ids", "attention_mask", "token_type_ids"],
-        output_names=["logits"],
-        dynamic_axes={n: {0: "batch", 1: "seq"} for n in ["input_ids", "attention_mask", "token_type_ids"]}
-        | {"logits": {0: "batch"}},
-        opset_version=opset,
-        dynamo=False,
-    )
+    export_onnx(model, tok(["a premise"], ["a claim"], return_tensors="pt"), fp32, "logits", opset)
     target = out_dir / "verifier.onnx"
     quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8)
     fp32.unlink()
