@@ -2,7 +2,7 @@
 Why: `claimcheck train-verifier` runs on the 2 cores, and CPUs with bf16 matrix units (AMX, AVX512-BF16) run
 bf16 matmuls faster than fp32 (1.23x on this project's machine, BENCHMARKS.md); train.py turns autocast on where
 they exist (``--bf16 auto``).
-Where the CPU has no bf16 units, autocast emulates bf16 far slower than fp32 (on an AVX2-only machine, session 12,
+Where the CPU has no bf16 units, autocast emulates bf16 far slower than fp32 (on an AVX2-only machine, 2026-12-02,
 the default run had not finished after 30 minutes), and `auto` trains in fp32 there; so only fp32 is timed unless
 ``--bf16-anyway`` is given.
 Usage: python -m benchmarks.train_speed [--pairs 1536] [--batch 64] [--bf16-anyway]

@@ -1,5 +1,5 @@
 """Verifier speed on 2 cores: the shipped int8 ONNX model vs the same network in fp32 ONNX (the un-quantised export),
-and the baselines of issue 2 on claims_dev gold quotes: majority class and embedding cosine.
+and the two baselines the verifier must beat on claims_dev gold quotes: majority class and embedding cosine.
 Usage: python -m benchmarks.verifier_speed"""
 
 from __future__ import annotations

@@ -491,7 +491,8 @@ def paraphrase(
     year_context = ("add_year_context", lambda t: add_year_context(t, rng, year, month))
     isw = ("attribute_to_isw", lambda t: attribute_to_isw(t, rng))
     with_context = context_share > 0 and rng.random() < context_share
-    # The two orders keep each recipe's pairs reproducible: the shipped model's (share 0) and session 13's run.
+    # The two orders keep each recipe's pairs reproducible: the shipped model's (share 0) and the context run of
+    # 2026-12-02 (docs/history.md, *The context rewrite*).
     if context_share == 0:
         ops += [year_context, isw]
     else:
