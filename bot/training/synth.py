@@ -438,9 +438,9 @@ def add_context(s: str, rng: random.Random, year: int | None, month: int | None,
     """Say when, and who said it, as real claims do ('Ukraine's General Staff said in late March 2022 that ...').
 
     Why: hand-written claims add the month and year (and often 'ISW said') that a report sentence leaves implicit;
-    the shipped network read such harmless context as a clash (MODEL_CARD, Session 12). Attributed sentences get the
-    time on the verb ('X said in June 2022 that ...'), ISW's own sentences are attributed to ISW with a time, and the
-    rest get a time phrase, as in ``add_year_context``."""
+    the shipped network read such harmless context as a clash (2026-12-02; docs/MODEL_CARD.md, *Limitations*).
+    Attributed sentences get the time on the verb ('X said in June 2022 that ...'), ISW's own sentences are
+    attributed to ISW with a time, and the rest get a time phrase, as in ``add_year_context``."""
     if not year or not month:
         return None
     dated = bool(re.search(r"\b(19|20)\d\d\b", s) or _MONTH_DAY.search(s) or _DAY_MONTH.search(s))
