@@ -110,6 +110,8 @@ def test_verify_body_limit_and_bad_json(server):
     assert r.status_code == 422 and "not valid JSON" in r.json()["detail"]
     r = httpx.post(f"{base}/api/verify", json=["a claim"])
     assert r.status_code == 422 and "JSON object" in r.json()["detail"]
+    r = httpx.post(f"{base}/api/verify", content=b'{"claim": "Kyiv"}', headers={"content-type": "text/plain"})
+    assert r.status_code == 422 and "Content-Type" in r.json()["detail"]
 
 
 def test_openapi_documents_the_body(server):

@@ -30,7 +30,14 @@ def _body_doc() -> dict[str, Any]:
 
 
 async def check_request(request: Request, engine: EngineDep) -> CheckRequest:
-    """The JSON body as a validated request; any problem is an ``InputError`` (422 with its message)."""
+    """The JSON body as a validated request; any problem is an ``InputError`` (422 with its message).
+
+    Only a JSON content type is read (or none), as FastAPI does for a declared body: a text/plain POST, which a
+    browser sends cross-origin without a CORS preflight, never reaches the engine.
+    """
+    media_type = request.headers.get("content-type", "application/json").partition(";")[0].strip().lower()
+    if not media_type.endswith(("/json", "+json")):
+        raise InputError('send the body as JSON (Content-Type: application/json): {"claim": "..."}')
     try:
         body = await request.json()
     except ValueError:
