@@ -32,7 +32,7 @@ def originals(data_dir: Path) -> list[tuple]:
             info = store.report_info(r.id)
             text = store.report_text(info.id)
             spans = [(p.start, p.end) for p in chunk(info.id, text)]
-            got = store.collection.get(ids=[f"{info.id}:{a}-{b}" for a, b in spans], include=["embeddings"])
+            got = store.dense.collection.get(ids=[f"{info.id}:{a}-{b}" for a, b in spans], include=["embeddings"])
             by_id = dict(zip(got["ids"], got["embeddings"]))
             vecs = np.stack([by_id[f"{info.id}:{a}-{b}"] for a, b in spans]).astype(np.float32)
             out.append((info, text, vecs))

@@ -11,7 +11,7 @@ import pytest
 
 from index.ingest import ingest_reports
 from index.store import Store
-from tests.conftest import free_port, report, wait_for_http
+from tests.helpers import free_port, report, wait_for_http
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from index import keywords
 from index.ingest import ingest_reports
 from index.keywords import KeywordIndex
 from index.store import Store
-from tests.conftest import report
+from tests.helpers import report
 
 TEXTS = [
     "Russian forces captured Berdyansk on February 26 after a short fight near the port.",
@@ -49,9 +49,9 @@ def test_ingest_updates_keywords_by_delta_and_a_reopen_keeps_them(tmp_path, embe
     base = [report(f"r{i}", text, date=f"2022-03-0{i + 1}") for i, text in enumerate(TEXTS)]
     with Store(data) as s:
         ingest_reports(s, base, embedder.encode)
-        built = s._keyword
+        built = s.keywords.index
         ingest_reports(s, [report("r9", "Wagner Group fighters entered Soledar.", date="2022-03-09")], embedder.encode)
-        assert s._keyword.model is built.model and s._keyword.delta_ids  # no rebuild for one report
+        assert s.keywords.index.model is built.model and s.keywords.index.delta_ids  # no rebuild for one report
         assert _hits(s, "Soledar Wagner") == {"r9"}
         ingest_reports(
             s, [report("r0", "Russian forces withdrew from Kyiv Oblast.", date="2022-03-01")], embedder.encode
@@ -60,13 +60,13 @@ def test_ingest_updates_keywords_by_delta_and_a_reopen_keeps_them(tmp_path, embe
         assert s.delete_report("r2")
         assert "r2" not in _hits(s, "Berdyansk burned")
         before = {q: _hits(s, q) for q in ("Soledar", "withdrew Kyiv", "Berdyansk", "Kharkiv")}
-        assert sorted(s.keyword_ids()) == sorted(s._passages)
+        assert sorted(s.keyword_ids()) == sorted(s.catalog.passages)
     with Store(data) as s:  # the delta is rebuilt from the catalog on open
-        assert s._keyword.delta_ids and {q: _hits(s, q) for q in before} == before
-        assert sorted(s.keyword_ids()) == sorted(s._passages)
+        assert s.keywords.index.delta_ids and {q: _hits(s, q) for q in before} == before
+        assert sorted(s.keyword_ids()) == sorted(s.catalog.passages)
         monkeypatch.setattr(keywords, "DELTA_MIN", 0)  # past its share, the next ingest rebuilds the whole index
         ingest_reports(s, [report("r8", "Drones struck Sevastopol.", date="2022-03-08")], embedder.encode)
-        assert not s._keyword.delta_ids and not s._keyword.stale and _hits(s, "Sevastopol drones") == {"r8"}
+        assert not s.keywords.index.delta_ids and not s.keywords.index.stale and _hits(s, "Sevastopol drones") == {"r8"}
         assert {q: _hits(s, q) for q in before} == before
 
 

@@ -16,7 +16,7 @@ import pytest
 from index.chunking import chunk
 from index.ingest import ingest_reports
 from index.store import DataDirInUse, Store
-from tests.conftest import ROOT, report
+from tests.helpers import ROOT, report
 
 TOWNS = ["Bakhmut", "Kherson", "Izyum", "Lyman", "Soledar", "Avdiivka", "Kupiansk", "Svatove", "Kreminna", "Siversk"]
 
@@ -34,8 +34,8 @@ def make_reports(n: int, sentences: int = 12):
 
 def ids_of(store: Store) -> dict[str, list[str]]:
     return {
-        "chroma": sorted(store.collection.get(include=[])["ids"]),
-        "catalog": sorted(store._passages),
+        "chroma": sorted(store.dense.collection.get(include=[])["ids"]),
+        "catalog": sorted(store.catalog.passages),
         "keyword": sorted(store.keyword_ids()),
     }
 
@@ -62,7 +62,7 @@ def test_changed_report_replaces_all_its_passages(store, embedder):
     assert not old_ids & set(now["chroma"])
     assert [p for p in now["chroma"] if p.startswith("r001:")] == ["r001:0-52"]
     assert now["chroma"] == now["catalog"] == now["keyword"]
-    meta = store.collection.get(ids=["r001:0-52"], include=["metadatas"])["metadatas"][0]
+    meta = store.dense.collection.get(ids=["r001:0-52"], include=["metadatas"])["metadatas"][0]
     assert meta["date_int"] == 20220202 and meta["date"] == "2022-02-02"  # no stale metadata merged in
 
 
@@ -124,15 +124,16 @@ def test_a_narrow_date_filter_is_searched_exactly(store, embedder):
     )
     ingest_reports(store, [*later, early], embedder.encode)
     vec = embedder.encode(["Russian forces shelled Bakhmut"])[0]
-    assert all(store.passage_info(p).report_id != "e" for p, _ in store._dense(vec, 16, None))  # over-fetch misses
-    exact = store._exact_dense(vec, 2, 0, 20221231)
+    over_fetch = store.dense.nearest(vec, 16, None)
+    assert all(store.passage_info(p).report_id != "e" for p, _ in over_fetch)  # the unfiltered over-fetch misses it
+    exact = store.dense.exact(vec, 2, 0, 20221231)
     assert exact and {store.passage_info(p).report_id for p, _ in exact} == {"e"}
     assert store.dense_search(vec, 2, date_to=20221231) == exact
-    chroma = store._dense(vec, 2, {"date_int": {"$lte": 20221231}})
+    chroma = store.dense.nearest(vec, 2, {"date_int": {"$lte": 20221231}})
     assert [p for p, _ in chroma] == [p for p, _ in exact]
     assert all(abs(a - b) < 1e-4 for (_, a), (_, b) in zip(chroma, exact))
-    assert store._exact_dense(vec, 2, 0, 20221231, limit=0) is None  # too many in range: Chroma's filter instead
-    assert store._exact_dense(vec, 2, 20300101, 0) == []
+    assert store.dense.exact(vec, 2, 0, 20221231, limit=0) is None  # too many in range: Chroma's filter instead
+    assert store.dense.exact(vec, 2, 20300101, 0) == []
 
 
 def test_a_passage_without_a_cached_vector_falls_back_to_chromas_filter(store, embedder):
@@ -147,7 +148,7 @@ def test_a_passage_without_a_cached_vector_falls_back_to_chromas_filter(store, e
     store.add_passages(odd, passages, embedder.encode([p.text for p in passages]))
     store.complete_report(odd, passages)
     vec = embedder.encode(["Russian forces shelled Bakhmut"])[0]
-    assert store._exact_dense(vec, 2, 0, 20221231) is None
+    assert store.dense.exact(vec, 2, 0, 20221231) is None
     assert [store.passage_info(p).report_id for p, _ in store.dense_search(vec, 2, date_to=20221231)] == ["odd"]
 
 
