@@ -1,15 +1,30 @@
-"""Hybrid retrieval logic over a fake store: the claim's own period is searched on its own as well."""
+"""Hybrid retrieval logic over a fake index: the claim's own period is searched on its own as well. Retrieval needs
+only ``index.search.PassageSearch``, which the fake satisfies as ``Store`` does."""
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
-from bot.retrieve import Query, _window, retrieve
-from index.store import PassageInfo
+from bot.steps.search import _window, retrieve
+from bot.trace import Query
+from index.search import PassageInfo, PassageSearch
 
 
-class FakeStore:
-    """A fake store: one passage a day on the same topic; every search ranks the newest passages in range first.
+def assert_satisfies_passage_search(index: object) -> None:
+    """``index`` has every method of the protocol, with the protocol's parameter names, order and defaults."""
+    assert isinstance(index, PassageSearch)
+    for name, method in inspect.getmembers(PassageSearch, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        wanted = [(p.name, p.default) for p in inspect.signature(method).parameters.values()][1:]  # without self
+        got = [(p.name, p.default) for p in inspect.signature(getattr(index, name)).parameters.values()]
+        assert got == wanted, f"{type(index).__name__}.{name}"
+
+
+class FakePassageSearch:
+    """A fake index: one passage a day on the same topic; every search ranks the newest passages in range first.
 
     So a library-wide search never reaches an early day, as with a topic the reports cover daily. Records the date
     ranges searched."""
@@ -23,7 +38,7 @@ class FakeStore:
         ok.sort(key=lambda p: -p.date_int)
         return [(p.id, 1.0 - i / 100) for i, p in enumerate(ok[:k])]
 
-    def dense_search(self, vector, k: int, date_from: int = 0, date_to: int = 0) -> list[tuple[str, float]]:
+    def dense_search(self, vector: np.ndarray, k: int, date_from: int = 0, date_to: int = 0) -> list[tuple[str, float]]:
         self.searched.append(("dense", date_from, date_to))
         return self._ranked(k, date_from, date_to)
 
@@ -35,27 +50,37 @@ class FakeStore:
         return self.passages.get(passage_id)
 
 
+def test_the_fake_satisfies_the_search_protocol_and_retrieval_runs_over_it():
+    search = FakePassageSearch()
+    assert_satisfies_passage_search(search)
+    hits = retrieve(search, Query("assaults near the town", top_k=3, candidates=5), np.zeros(4))
+    assert [h.passage_id for h in hits] == ["p59", "p58", "p57"]
+    assert [(h.report_id, h.date_int) for h in hits] == [("r59", 20220560), ("r58", 20220559), ("r57", 20220558)]
+
+
 def test_the_period_a_claim_names_is_searched_on_its_own():
-    store = FakeStore()
+    search = FakePassageSearch()
     # A claim about May 3: reports from May 3 on may speak to it, those of May 3-5 are preferred.
     query = Query(
         "assaults near the town on May 3", date_from=20220503, prefer=(20220503, 20220505), top_k=5, candidates=10
     )
-    hits = retrieve(store, query, np.zeros(4))
-    assert ("dense", 20220503, 20220505) in store.searched and ("keyword", 20220503, 20220505) in store.searched
+    hits = retrieve(search, query, np.zeros(4))
+    assert ("dense", 20220503, 20220505) in search.searched and ("keyword", 20220503, 20220505) in search.searched
     assert "r02" in {h.report_id for h in hits}  # May 3: out of reach of the library-wide top 10
     assert all(h.date_int >= 20220503 for h in hits)
 
 
 def test_no_extra_search_without_a_period_or_when_it_is_the_whole_filter():
-    store = FakeStore()
-    retrieve(store, Query("assaults near the town", top_k=5, candidates=10), np.zeros(4))
-    assert len(store.searched) == 2
-    store.searched.clear()
+    search = FakePassageSearch()
+    retrieve(search, Query("assaults near the town", top_k=5, candidates=10), np.zeros(4))
+    assert len(search.searched) == 2
+    search.searched.clear()
     retrieve(
-        store, Query("x", date_from=20220503, date_to=20220513, prefer=(20220503, 20220513), candidates=10), np.zeros(4)
+        search,
+        Query("x", date_from=20220503, date_to=20220513, prefer=(20220503, 20220513), candidates=10),
+        np.zeros(4),
     )
-    assert len(store.searched) == 2
+    assert len(search.searched) == 2
 
 
 def test_window_is_clipped_to_the_filters():

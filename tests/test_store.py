@@ -17,6 +17,7 @@ from index.chunking import chunk
 from index.ingest import ingest_reports
 from index.store import DataDirInUse, Store
 from tests.helpers import ROOT, report
+from tests.test_retrieve import assert_satisfies_passage_search
 
 TOWNS = ["Bakhmut", "Kherson", "Izyum", "Lyman", "Soledar", "Avdiivka", "Kupiansk", "Svatove", "Kreminna", "Siversk"]
 
@@ -165,6 +166,10 @@ def test_delete_keeps_parts_in_step(store, embedder):
     store.rebuild_keyword_index()
     ids = ids_of(store)
     assert ids["chroma"] == ids["catalog"] == ids["keyword"] and not any(p.startswith("r002") for p in ids["chroma"])
+
+
+def test_the_store_satisfies_the_search_protocol(store):
+    assert_satisfies_passage_search(store)
 
 
 def test_a_second_process_gets_a_clear_in_use_error(tmp_path):
