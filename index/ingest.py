@@ -2,7 +2,7 @@
 passages), resumable (a killed run is repaired and completed by the next), with a progress bar in passages/s.
 
 Order per report: catalog says pending and old passages go -> new passages embedded (cached by content hash) and
-added to Chroma -> catalog says complete. The keyword index is rebuilt once at the end of a run.
+added to Chroma -> catalog says complete. The keyword index is brought up to date once at the end of a run.
 """
 
 from __future__ import annotations
