@@ -10,19 +10,8 @@ from typing import Protocol
 import numpy as np
 
 from bot.trace import Evidence, Hit, Plan, Query
-from index.store import PassageInfo, ReportInfo
-
-
-class PassageSearch(Protocol):
-    """What retrieval needs of an index: a fake or another backend plugs in without the concrete store."""
-
-    def dense_search(
-        self, vector: np.ndarray, k: int, date_from: int = 0, date_to: int = 0
-    ) -> list[tuple[str, float]]: ...
-
-    def keyword_search(self, query: str, k: int, date_from: int = 0, date_to: int = 0) -> list[tuple[str, float]]: ...
-
-    def passage_info(self, passage_id: str) -> PassageInfo | None: ...
+from index.search import PassageSearch
+from index.store import ReportInfo
 
 
 class Library(PassageSearch, Protocol):
