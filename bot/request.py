@@ -108,6 +108,8 @@ def clean_claim(text: object, max_chars: int = DEFAULT_MAX_CLAIM_CHARS) -> str:
 def _top_k(value: object) -> int | None:
     if value in (None, ""):
         return None
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise InputError(f"top_k: {value!r} is not a whole number")
     try:
         k = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):

@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot.steps", "bot.llm"),
     ("bot.engine",),
     ("bot.chain", "bot.service", "bot.evaluate", "bot.render"),
-    ("bot.ui", "bot.api", "bot.widget"),
+    ("bot.ui", "bot.api"),
     ("bot.cli",),
 ]
 TRAINING = "bot.training"

@@ -26,6 +26,8 @@ def test_a_valid_request_is_typed():
         ({"claim": "ok claim", "date_from": "2022-03-05", "date_to": "2022-03-01"}, "after date_to"),
         ({"claim": "ok claim", "top_k": 0}, "between 1 and 50"),
         ({"claim": "ok claim", "top_k": "many"}, "whole number"),
+        ({"claim": "ok claim", "top_k": 5.5}, "whole number"),
+        ({"claim": "ok claim", "top_k": True}, "whole number"),
         ({"claim": b"bytes"}, "must be text"),
     ],
 )
