@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Candidate sentences the verifier scores per claim (the combiner is fitted at this cap; BENCHMARKS.md, session 6).
+# Candidate sentences the verifier scores per claim: the combiner was fitted at this cap (docs/history.md).
 MAX_SENTENCES = 10
 
 
