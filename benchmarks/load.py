@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-from benchmarks.common import ROOT, emit, pct
+from benchmarks.common import emit, pct
 
 CLAIMS = [
     "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack",
@@ -85,34 +82,17 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--seconds", type=float, default=60)
     args = ap.parse_args()
-    from tests.helpers import free_port, wait_for_http
+    from tests.helpers import claimcheck_server
 
-    port, token = free_port(), "load-test-token"
+    token = "load-test-token"
     lib = Path(tempfile.mkdtemp(prefix="claimcheck-load-"))
     for i in range(10):
         body = " ".join(f"Load bulletin {i}, item {j}: Russian forces made advances near Avdiivka." for j in range(20))
         (lib / f"load{i}.txt").write_text(f"date 2024-03-{i + 1:02d}\n{body}")
-    env = dict(
-        os.environ,
-        CLAIMCHECK_INGEST_TOKEN=token,
-        CLAIMCHECK_RATE_LIMIT_PER_MINUTE="0",
-        CLAIMCHECK_DATA_DIR=str(args.data_dir),
-    )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(f"{base}/api/health", 120)
+    settings = {"CLAIMCHECK_INGEST_TOKEN": token, "CLAIMCHECK_RATE_LIMIT_PER_MINUTE": "0"}
+    with claimcheck_server(args.data_dir, **settings) as base:
         httpx.post(f"{base}/api/verify", json={"claim": CLAIMS[0]}, timeout=60)  # warm
         emit("load", asyncio.run(run(base, args.clients, args.seconds, token, lib)))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

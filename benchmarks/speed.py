@@ -8,7 +8,6 @@ the ingest measurement uses a fresh temporary index.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -48,21 +47,11 @@ def ingest_ratio(n_reports: int) -> dict:
 
 def latency(data_dir: Path, repeats: int) -> dict:
     """A real `claimcheck serve` in its own process (a server thread here would share the GIL with the client)."""
-    from tests.helpers import free_port, wait_for_http
+    from tests.helpers import claimcheck_server
 
-    port = free_port()
-    env = dict(os.environ, CLAIMCHECK_DATA_DIR=str(data_dir), CLAIMCHECK_RATE_LIMIT_PER_MINUTE="0")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for_http(f"http://127.0.0.1:{port}/api/health", 120)
     claims = [c["claim"] for c in read_jsonl(need_shared() / "isw-2022" / "claims_dev.jsonl")]
-    url = f"http://127.0.0.1:{port}/api/verify"
-    with httpx.Client(timeout=60) as client:
+    with claimcheck_server(data_dir, CLAIMCHECK_RATE_LIMIT_PER_MINUTE="0") as base, httpx.Client(timeout=60) as client:
+        url = f"{base}/api/verify"
         client.post(url, json={"claim": claims[0]})  # warm: models loaded
         walls, stages = [], {}
         for _ in range(repeats):
@@ -72,8 +61,6 @@ def latency(data_dir: Path, repeats: int) -> dict:
                 walls.append((time.perf_counter() - t0) * 1000)
                 for k, v in body["timings"].items():
                     stages.setdefault(k, []).append(v)
-    server.terminate()
-    server.wait(timeout=30)
     return {
         "requests": len(walls),
         "p50_ms": round(pct(walls, 0.5), 1),

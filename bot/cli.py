@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -41,6 +42,17 @@ def _open(ctx: click.Context, seed: bool = True, progress: bool = False, setting
         return open_engine(settings or _settings(ctx), seed=seed, progress=progress)
     except (DataDirInUse, StoreCorrupt) as exc:
         _fail(str(exc))
+
+
+def _write_outputs(save: Callable[[Path], None], out: Path | None, measured: dict, report: Path | None) -> None:
+    """A fitted model to ``out`` and its measurements to ``report``, each when given."""
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        save(out)
+        click.echo(f"wrote {out}", err=True)
+    if report:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(json.dumps(measured, indent=1))
 
 
 @click.group()
@@ -323,13 +335,7 @@ def calibrate(
         "verifier_sha256": model_fingerprint(verifier_dir),
         "measured": results,
     }
-    if out:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        model.save(out)
-        click.echo(f"wrote {out}", err=True)
-    if report:
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(json.dumps(results, indent=1))
+    _write_outputs(model.save, out, results, report)
     for name, entry in results.items():
         for key, value in entry.items():
             shown = {k: v for k, v in value.items() if k != "confusion"}
@@ -385,13 +391,7 @@ def fit_decision(
     result = fd.held_out_report(traced, held_out, decision, engine)
     decision = decision.with_meta(held_out=result)
     engine.store.close()
-    if out:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        decision.save(out)
-        click.echo(f"wrote {out}", err=True)
-    if report:
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(json.dumps(result, indent=1))
+    _write_outputs(decision.save, out, result, report)
     for name, values in result.items():
         click.echo(f"{name:10} {json.dumps(values)}")
 

@@ -192,10 +192,7 @@ def plots(rows: list[dict], metrics: dict, out: Path) -> list[Path]:
     ax.set_xlabel("predicted")
     ax.set_ylabel("gold")
     ax.set_title(f"accuracy {metrics['accuracy']:.2f}")
-    fig.tight_layout()
-    cm = out / "confusion.png"
-    fig.savefig(cm, dpi=100)
-    plt.close(fig)
+    cm = _save(fig, out / "confusion.png")
     bins = [[] for _ in range(5)]
     for r in rows:
         bins[min(4, int(r["confidence"] * 5))].append(r["gold"] == r["pred"])
@@ -207,10 +204,7 @@ def plots(rows: list[dict], metrics: dict, out: Path) -> list[Path]:
     ax.set_xlabel("confidence")
     ax.set_ylabel("accuracy")
     ax.set_title("reliability")
-    fig.tight_layout()
-    rel = out / "reliability.png"
-    fig.savefig(rel, dpi=100)
-    plt.close(fig)
+    rel = _save(fig, out / "reliability.png")
     # Risk-coverage: answer only the claims above a confidence, from the most confident down; how often wrong.
     ranked = sorted(rows, key=lambda r: -r["confidence"])
     wrong, xs, ys = 0, [], []
@@ -223,8 +217,13 @@ def plots(rows: list[dict], metrics: dict, out: Path) -> list[Path]:
     ax.set_xlabel("coverage (share of claims answered, most confident first)")
     ax.set_ylabel("risk (share of those answered wrongly)")
     ax.set_title("risk-coverage")
+    return [cm, rel, _save(fig, out / "risk_coverage.png")]
+
+
+def _save(fig, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
     fig.tight_layout()
-    rc = out / "risk_coverage.png"
-    fig.savefig(rc, dpi=100)
+    fig.savefig(path, dpi=100)
     plt.close(fig)
-    return [cm, rel, rc]
+    return path

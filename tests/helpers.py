@@ -3,8 +3,12 @@ report factory. Imported as ``tests.helpers`` (never ``conftest``, which pytest 
 
 from __future__ import annotations
 
+import os
 import socket
-from collections.abc import Sequence
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -60,3 +64,25 @@ def report(rid: str, text: str, date: str | None = "2022-06-01", title: str = ""
     from index.report import Report
 
     return Report(id=rid, title=title or rid, date=date, url=f"https://example.org/{rid}", source=source, text=text)
+
+
+@contextmanager
+def claimcheck_server(data_dir: Path, wait_seconds: float = 120, **env: str) -> Iterator[str]:
+    """A real ``claimcheck serve`` in its own process (a server thread would share the GIL with its clients), on a
+    free loopback port, over ``data_dir`` with extra CLAIMCHECK_* settings; yields its base URL, stops it after."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=dict(os.environ, CLAIMCHECK_DATA_DIR=str(data_dir), **env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        if not wait_for_http(f"{base}/api/health", wait_seconds):
+            raise RuntimeError(f"claimcheck serve did not answer on {base} within {wait_seconds:.0f} s")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -11,46 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.text.lexicon import STOP_WORDS
+
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_ENGLISH = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "from",
-        "by",
-        "with",
-        "and",
-        "or",
-        "is",
-        "are",
-        "was",
-        "were",
-        "has",
-        "have",
-        "had",
-        "that",
-        "this",
-        "not",
-        "no",
-        "it",
-        "its",
-        "be",
-        "been",
-        "did",
-        "does",
-        "do",
-        "as",
-        "than",
-        "but",
-    ]
-)
+# English function words (the stop-words claims and reports share).
+_ENGLISH = STOP_WORDS
 # French, German, Spanish, Italian, Portuguese, Dutch, Polish function words that English does not use.
 _OTHER = frozenset(
     [
