@@ -55,6 +55,18 @@ def _write_outputs(save: Callable[[Path], None], out: Path | None, measured: dic
         report.write_text(json.dumps(measured, indent=1))
 
 
+def _shared_data_option(help_text: str) -> Callable:
+    """``--data``: the shared data folder beside the checkout."""
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(exists=True, path_type=Path),
+        default=Path("../shared/data"),
+        show_default=True,
+        help=help_text,
+    )
+
+
 @click.group()
 @click.option("--data-dir", type=click.Path(path_type=Path), help="index folder [env CLAIMCHECK_DATA_DIR]")
 @click.option("--chroma-url", help="use a Chroma server instead of the embedded store [env CLAIMCHECK_CHROMA_URL]")
@@ -271,14 +283,7 @@ def eval_cmd(
 
 
 @main.command()
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(exists=True, path_type=Path),
-    default=Path("../shared/data"),
-    show_default=True,
-    help="the shared data folder (isw-2022/, scifact/)",
-)
+@_shared_data_option("the shared data folder (isw-2022/, scifact/)")
 @click.option("--isw", "isw_dir", type=click.Path(path_type=Path), help="index folder for the ISW library + seeds")
 @click.option("--scifact", "scifact_dir", type=click.Path(path_type=Path), help="index folder for SciFact")
 @click.option("--out", type=click.Path(path_type=Path), help="write the fitted combiner here (JSON)")
@@ -397,14 +402,7 @@ def fit_decision(
 
 
 @main.command(name="train-verifier")
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(exists=True, path_type=Path),
-    default=Path("../shared/data"),
-    show_default=True,
-    help="the shared data folder (nli/, scifact/, isw-2022/)",
-)
+@_shared_data_option("the shared data folder (nli/, scifact/, isw-2022/)")
 @click.option(
     "--library",
     multiple=True,
