@@ -135,6 +135,24 @@ def test_the_app_serves_the_widget_without_the_chat(server):
     assert f"{base}/widget.js" in httpx.get(f"{base}/widget/demo").text
 
 
+def test_docs_pages_load_nothing_from_outside(server):
+    """/docs and /redoc name only this server's assets (offline, a CDN URL is a blank page); the assets are served."""
+    import re
+
+    base, _, _ = server
+    for page, asset in [("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")]:
+        html = httpx.get(base + page).text
+        urls = re.findall(r"""(?:src|href|url)\s*[=:]\s*['"]([^'"]+)['"]""", html)
+        assert urls and all(u.startswith("/") for u in urls), (page, urls)
+        assert "googleapis" not in html and "jsdelivr" not in html
+        js = httpx.get(f"{base}/docs-assets/{asset}")
+        assert js.status_code == 200 and len(js.content) > 100_000
+    assert httpx.get(f"{base}/docs-assets/swagger-ui.css").status_code == 200
+    assert httpx.get(f"{base}/docs-assets/consts.py").status_code == 404
+    assert httpx.get(f"{base}/docs-assets/..%2F__init__.py").status_code == 404
+    assert "/docs" not in httpx.get(f"{base}/openapi.json").json()["paths"]
+
+
 def test_ingest_needs_the_token(server):
     base, _, _ = server
     assert httpx.post(f"{base}/api/reports", data={"url": "https://example.org"}).status_code == 401

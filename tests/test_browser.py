@@ -197,6 +197,39 @@ def test_widget_cannot_be_framed_by_an_origin_not_allowed(site, browser):
     page.close()
 
 
+def _offline(page) -> list[str]:
+    """Abort every request that would leave this machine (as it would fail offline); returns the list of them."""
+    from urllib.parse import urlsplit
+
+    blocked: list[str] = []
+
+    def route(r):
+        if urlsplit(r.request.url).hostname in ("127.0.0.1", "localhost"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return blocked
+
+
+def test_api_docs_render_offline(site, browser):
+    OUT.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    blocked = _offline(page)
+    page.goto(site["base"] + "/docs", wait_until="load")
+    op = page.locator(".opblock-summary-path", has_text="/api/verify").first
+    op.wait_for(timeout=30_000)
+    assert page.locator(".opblock").count() >= 3  # verify, health, reports
+    page.screenshot(path=str(OUT / "docs-offline.png"))
+    page.goto(site["base"] + "/redoc", wait_until="load")
+    page.get_by_text("Check a claim (or answer a question) with cited evidence").first.wait_for(timeout=30_000)
+    page.screenshot(path=str(OUT / "redoc-offline.png"))
+    assert blocked == []  # nothing even tried to leave
+    page.close()
+
+
 def test_gradio_client_endpoint_matches_the_http_api(site):
     from gradio_client import Client
 

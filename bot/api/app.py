@@ -12,7 +12,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from bot.api import health, reports, verify, widget
+from bot.api import docs, health, reports, verify, widget
 from bot.api.guards import BodyLimit, FrameAncestors, RateLimiter
 from bot.engine import Engine
 from bot.request import InputError
@@ -26,6 +26,8 @@ def create_app(engine: Engine, with_ui: bool = True) -> FastAPI:
         title="claimcheck",
         version="0.1.0",
         description="Check claims against dated reports; verdicts with verbatim citations.",
+        docs_url=None,  # FastAPI's pages load their assets from CDNs; bot/api/docs.py serves them offline
+        redoc_url=None,
     )
     app.state.engine = engine
     app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes)
@@ -43,6 +45,7 @@ def create_app(engine: Engine, with_ui: bool = True) -> FastAPI:
     app.include_router(health.router)
     app.include_router(reports.router)
     app.include_router(widget.router)
+    app.include_router(docs.router)
     if with_ui:
         from bot.ui import mount_ui  # Gradio takes seconds to import; the API alone does without it
 
