@@ -14,7 +14,9 @@ reported on October 28,", "In a statement on June 5,"). Anything else is the rep
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Verbs that introduce what someone said, wrote or published. "Strong" ones do so whatever their subject; "weak" ones
 # also describe evidence ("footage confirmed", "this suggests") and need a subject that can speak.
@@ -38,14 +40,17 @@ _WEAK = (
     "publishes|published|circulate|circulates|circulated|share|shares|shared|show|shows|showed|release|releases|"
     "released|imply|implies|implied"
 )
-_VERB = re.compile(
-    rf"(?P<group>(?:\b(?:has|have|had)\s+|\b(?:did|does|do|has|have|had)\s+not\s+)?"
-    rf"(?:\b(?:also|\w+ly|again|then|previously|further|later|once|still|even|never|both|all|each)\s+){{0,2}}"
-    rf"(?:\b(?:continued|continues|continue|began|begins|started|starts|attempted|sought|went on)\s+to\s+)?)"
-    rf"\b(?P<verb>{_STRONG}|{_WEAK})\b",
+_STRONG_WORDS = frozenset(v.split()[0] for v in _STRONG.split("|"))  # "called on" -> "called", checked below
+_WEAK_WORDS = frozenset(_WEAK.split("|"))
+_NEEDS_NEXT = {"maintain": {"that"}, "maintained": {"that"}, "called": {"on", "for"}, "calls": {"on", "for"}}
+_WORD = re.compile(r"[A-Za-z]+")
+# What may stand between a subject and its speech verb: "have also", "did not", "continued to", "openly".
+_VERB_GROUP = re.compile(
+    r"(?:\b(?:has|have|had)\s+|\b(?:did|does|do|has|have|had)\s+not\s+)?"
+    r"(?:\b(?:also|\w+ly|again|then|previously|further|later|once|still|even|never|both|all|each)\s+){0,2}"
+    r"(?:\b(?:continued|continues|continue|began|begins|started|starts|attempted|sought|went on)\s+to\s+)?$",
     re.I,
 )
-_WEAK_VERB = re.compile(rf"^(?:{_WEAK})$", re.I)
 # Openers read past: headings ("Details:", "2) Kharkiv axis:"), endnote markers, connectives, and a fronted phrase
 # closed by a comma ("As ISW reported on October 28,", "In a retrospective on the 100th day of the war,").
 _HEADING = re.compile(r"^(?:\d+\)\s*)?[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,3}:\s+")
@@ -153,6 +158,7 @@ class Attribution:
     third_party: bool  # True when someone other than the report's author made the statement
 
 
+@lru_cache(maxsize=8192)  # a candidate sentence is attributed again for each adjacent pair it opens
 def attribute(sentence: str, report_source: str = "") -> Attribution:
     """The speaker of ``sentence``; the report's own voice (``report_source``) when none is named."""
     own = Attribution(report_source or "the report", "", False)
@@ -174,7 +180,7 @@ def _opening_read_past(body: str) -> str:
     for _ in range(3):
         before = body
         heading = _HEADING.match(body)
-        if heading and not _VERB.search(heading.group()):  # "Details:", but not "Rybar wrote:"
+        if heading and not any(_speech_verbs(heading.group())):  # "Details:", but not "Rybar wrote:"
             body = body[heading.end() :]
         body = _CONNECTIVE.sub("", body, count=1)
         body = _FRONTED.sub("", body, count=1)
@@ -185,17 +191,19 @@ def _opening_read_past(body: str) -> str:
 
 def _subject_speaker(body: str) -> tuple[str, str] | None:
     """The subject of the first speech verb that the sentence opens with, directly or joined by 'and'/'but'."""
-    for m in _VERB.finditer(body):
-        group, verb = m.group("group").lower(), m.group("verb")
+    for start, end, verb in _speech_verbs(body):
+        near = body[max(0, start - 60) : start]
+        group = _VERB_GROUP.search(near)
+        group_start = start - len(group.group()) if group else start
         # "“We will retake it,” Zelensky said": the speaker follows the quotation
-        prefix = _ASIDE.sub("", _AFTER_QUOTE.split(body[: m.start()])[-1].rstrip(" ,"))
-        if " not " in f" {group}":  # "did not specify": the report says what was not said
+        prefix = _ASIDE.sub("", _AFTER_QUOTE.split(body[:group_start])[-1].rstrip(" ,"))
+        if group and " not " in f" {group.group().lower()}":  # "did not specify": the report says what was not said
             continue
-        if verb[0].isupper() and m.start() > 0:  # a name ("Notes", "State Duma"), not a verb
+        if verb[0].isupper() and start > 0:  # a name ("Notes", "State Duma"), not a verb
             continue
-        if not _text_follows(body[m.end() :], verb):
+        if not _text_follows(body[end:], verb):
             continue
-        must_speak = bool(_WEAK_VERB.match(verb))
+        must_speak = verb.lower() in _WEAK_WORDS
         if _is_speaker(prefix, must_speak):
             return prefix, verb.lower()
         joined = re.search(r"\s(?:and|but)(?:\s+(?:also|then|later|\w+ly))?$", prefix)
@@ -204,6 +212,23 @@ def _subject_speaker(body: str) -> tuple[str, str] | None:
             if subject and _is_speaker(subject, must_speak):
                 return subject, verb.lower()
     return None
+
+
+def _speech_verbs(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, word) of each speech verb in ``text`` (a word-set lookup: a long regex alternation is slow)."""
+    lower = text.lower()
+    words = _WORD.findall(lower)
+    pos = 0
+    for i, w in enumerate(words):
+        start = lower.index(w, pos)
+        pos = start + len(w)
+        if w not in _STRONG_WORDS and w not in _WEAK_WORDS:
+            continue
+        if w not in _NEEDS_NEXT:
+            yield start, pos, text[start:pos]
+        elif i + 1 < len(words) and words[i + 1] in _NEEDS_NEXT[w]:
+            end = lower.index(words[i + 1], pos) + len(words[i + 1])
+            yield start, end, text[start:end]
 
 
 def _text_follows(rest: str, verb: str) -> bool:
