@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from bot.reply import Citation, Reply
+from bot.reply import Citation, Reply, status_line
 
 BADGE = {
     "SUPPORTED": ("#1a7f37", "SUPPORTED"),
@@ -61,27 +61,71 @@ def citation_html(i: int, c: Citation) -> str:
     )
 
 
+TIMELINE_W = 560
+_LANES = [("supports", "#1a7f37"), ("related", "#8c959f"), ("contradicts", "#cf222e")]
+
+
 def timeline_svg(cites: list[Citation]) -> str:
-    """Supporting (green, up) and contradicting (red, down) marks on a date axis, when evidence spans dates."""
-    marks = [(date.fromisoformat(c.date), c.stance) for c in cites if c.date and c.stance != "related"]
-    if len({d for d, _ in marks}) < 2:
+    """Every dated citation as a mark on a date axis, in a lane by stance (supports, related, contradicts).
+
+    Marks on the same or close dates are stacked in their lane, never drawn over each other, so four dated sources
+    are four marks. The drawing scales to its column (viewBox) and its date labels are anchored inside it.
+    """
+    marks = []
+    for c in cites:
+        try:
+            marks.append((date.fromisoformat(c.date or ""), c.stance))
+        except ValueError:
+            continue
+    if len(marks) < 2:
         return ""
     lo, hi = min(d for d, _ in marks), max(d for d, _ in marks)
-    span = max(1, (hi - lo).days)
-    w = 560
-    ticks = []
-    for d, stance in marks:
-        x = 20 + (w - 40) * (d - lo).days / span
-        y, colour = (12, "#1a7f37") if stance == "supports" else (42, "#cf222e")
-        ticks.append(
-            f'<circle cx="{x:.1f}" cy="{y}" r="6" fill="{colour}"><title>{d.isoformat()} {stance}</title></circle>'
+    left, right, r = 84, TIMELINE_W - 16, 6
+
+    def x_of(d: date) -> float:
+        return (left + right) / 2 if hi == lo else left + (right - left) * (d - lo).days / (hi - lo).days
+
+    parts, y = [], 4
+    for stance, colour in _LANES:
+        lane = sorted((x_of(d), d) for d, s in marks if s == stance)
+        if not lane:
+            continue
+        rows: list[float] = []  # the last x placed in each stacked row of this lane
+        placed = []
+        for x, d in lane:
+            k = next((i for i, last in enumerate(rows) if x - last >= 2 * r + 1), len(rows))
+            if k == len(rows):
+                rows.append(x)
+            else:
+                rows[k] = x
+            placed.append((x, y + r + 1 + k * (2 * r + 2), d))
+        parts.append(
+            f'<text x="0" y="{y + r + 5}" font-size="11" fill="{colour}">{stance}</text>'
+            + "".join(
+                f'<circle class="cc-mark" data-date="{d.isoformat()}" data-stance="{stance}" cx="{cx:.1f}" '
+                f'cy="{cy}" r="{r}" fill="{colour}"><title>{d.isoformat()} {stance}</title></circle>'
+                for cx, cy, d in placed
+            )
         )
+        y += len(rows) * (2 * r + 2) + 6
+    axis = y + 2
+    ticks = "".join(
+        f'<line x1="{x_of(d):.1f}" y1="{axis - 3}" x2="{x_of(d):.1f}" y2="{axis + 3}" stroke="#57606a"/>'
+        for d in sorted({d for d, _ in marks})
+    )
+    if hi == lo:
+        labels = f'<text x="{(left + right) / 2}" y="{axis + 16}" font-size="11" text-anchor="middle">{lo}</text>'
+    else:
+        labels = (
+            f'<text x="{left}" y="{axis + 16}" font-size="11" text-anchor="start">{lo.isoformat()}</text>'
+            f'<text x="{right}" y="{axis + 16}" font-size="11" text-anchor="end">{hi.isoformat()}</text>'
+        )
+    height = axis + 22
     return (
-        f'<svg class="cc-timeline" width="{w}" height="70" role="img" aria-label="evidence timeline">'
-        f'<line x1="20" y1="27" x2="{w - 20}" y2="27" stroke="#8c959f"/>'
-        + "".join(ticks)
-        + f'<text x="20" y="66" font-size="11">{lo.isoformat()}</text>'
-        f'<text x="{w - 90}" y="66" font-size="11">{hi.isoformat()}</text></svg>'
+        f'<svg class="cc-timeline" viewBox="0 0 {TIMELINE_W} {height}" width="100%" '
+        f'style="max-width:{TIMELINE_W}px;display:block" role="img" aria-label="evidence timeline">'
+        + "".join(parts)
+        + f'<line x1="{left}" y1="{axis}" x2="{right}" y2="{axis}" stroke="#8c959f"/>{ticks}{labels}</svg>'
     )
 
 
@@ -109,6 +153,32 @@ def sources_html(reply: Reply) -> str:
     return "".join(parts)
 
 
+def user_text(message: str) -> str:
+    """The user's own message as the chat shows it: verbatim text, never markup (the Chatbot renders HTML)."""
+    return escape(message).replace("\n", "<br>")
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    """``text`` cut at a word boundary before ``limit`` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
 def chat_text(reply: Reply) -> str:
-    """The chat bubble: the answer with every character of report text escaped (the Chatbot renders HTML)."""
-    return escape(reply.answer).replace("\n", "<br>")
+    """The chat bubble: the verdict line and a short answer, the top quote shortened; the sources panel beside it
+    quotes every passage in context, so the bubble does not repeat it. Every character of report text is escaped
+    (the Chatbot renders HTML). An LLM's answer (already checked against the citations) is shown whole."""
+    if reply.answer_source == "llm":
+        return escape(reply.answer).replace("\n", "<br>")
+    lines = [status_line(reply.kind, reply.verdict, reply.confidence, reply.evidence_found)]
+    if reply.citations:
+        c = reply.citations[0]
+        lines.append(f"[1] “{shorten(' '.join(c.quote.split()))}” — {c.attribution}, {c.date or 'undated'}")
+        n = len(reply.citations)
+        lines.append(
+            f"Sources: {n} passages, each quoted in context in the sources panel."
+            if n > 1
+            else "Source: quoted in context in the sources panel."
+        )
+    return "<br>".join(escape(line) for line in lines)

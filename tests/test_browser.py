@@ -234,7 +234,207 @@ def test_gradio_client_endpoint_matches_the_http_api(site):
     from gradio_client import Client
 
     claim = "Russian sources claimed that all the detainees were Tajik nationals"
-    via_gradio = Client(site["base"] + "/", verbose=False).predict(claim, "", "", "", None, api_name="/verify")
+    client = Client(site["base"] + "/", verbose=False)
+    via_gradio = client.predict(claim, "", "", "", None, api_name="/verify")
     via_http = httpx.post(site["base"] + "/api/verify", json={"claim": claim}, timeout=60).json()
     for key in ("claim", "kind", "verdict", "confidence", "citations", "filters"):
         assert via_gradio[key] == via_http[key], key
+    alone = client.predict(claim, api_name="/verify")  # the claim alone: every filter is optional
+    assert alone["verdict"] == via_http["verdict"] and alone["filters"] == via_http["filters"]
+    dated = client.predict(claim, as_of="2024-03-01", api_name="/verify")
+    assert dated["filters"].get("as_of") == "2024-03-01" and not dated["citations"]
+
+
+# The seed library speaks of the war around 24 March 2024 but not of Berdyansk; it says nothing of the Eiffel Tower.
+INCONCLUSIVE = "Russian forces captured Berdyansk"
+ABSENT = "The Eiffel Tower was repainted green in 1998"
+
+
+def _ask_again(page, claim: str) -> None:
+    """Ask in a chat already open, and wait for this claim's reply in the sources panel and the chat."""
+    bots = page.locator("#cc-chat .message-row.bot-row").count()
+    box = page.locator("#cc-input textarea")
+    box.fill(claim)
+    box.press("Enter")
+    page.wait_for_function(
+        "([claim, n]) => { const c = document.querySelector('#cc-sources .cc-claim');"
+        " const rows = document.querySelectorAll('#cc-chat .message-row.bot-row');"
+        " return c && c.innerText.trim() === claim.trim() && rows.length > n"
+        " && !rows[rows.length - 1].innerText.includes('Searching'); }",
+        arg=[claim, bots],
+        timeout=60_000,
+    )
+    page.wait_for_timeout(300)  # the scroll follows on the next animation frame
+
+
+def _inside(inner: dict, outer: dict, slack: float = 1) -> bool:
+    return (
+        inner["x"] >= outer["x"] - slack
+        and inner["y"] >= outer["y"] - slack
+        and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + slack
+        and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + slack
+    )
+
+
+def test_chat_shows_the_users_words_as_typed_and_a_short_answer(site, browser):
+    OUT.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site["base"] + "/", wait_until="load")
+    page.locator("#cc-input textarea").wait_for(timeout=30_000)
+    for field in ("#cc-as-of", "#cc-from", "#cc-to"):
+        assert page.locator(f"{field} textarea, {field} input").first.get_attribute("placeholder") == "YYYY-MM-DD"
+    claim = "ISW blamed Ukraine for the Crocus City Hall attack <b>bold</b> <img src=x onerror=\"window.__pwned='me'\">"
+    _ask_again(page, claim)
+    mine = page.locator("#cc-chat .message-row.user-row").last
+    assert mine.inner_text().strip() == claim  # verbatim: the markup is shown as the characters typed
+    assert mine.locator("b, img").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    bubble = page.locator("#cc-chat .message-row.bot-row").last.inner_text().strip()
+    verdict = page.locator("#cc-sources .cc-badge").get_attribute("data-verdict")
+    assert bubble.split("(")[0].split(":")[0].strip().upper().replace(" ", "_") in (verdict, "CONFLICTING_EVIDENCE")
+    assert "[1]" in bubble and "[2]" not in bubble and len(bubble) < 500  # the quotes are in the sources panel
+    # Every dated source is a mark on the timeline, and its labels are drawn inside it.
+    dated = page.locator("#cc-sources .cc-cite:not([data-date=''])").count()
+    assert dated >= 2
+    svg = page.locator("#cc-sources svg.cc-timeline")
+    assert svg.locator(".cc-mark").count() == dated
+    panel = page.locator("#cc-sources").bounding_box()
+    box = svg.bounding_box()
+    assert _inside(box, panel)
+    for i in range(svg.locator("text").count()):
+        assert _inside(svg.locator("text").nth(i).bounding_box(), box)
+    page.screenshot(path=str(OUT / "chat-verbatim-and-timeline.png"), full_page=True)
+    page.close()
+
+
+def test_chat_keeps_the_question_and_the_start_of_its_answer_in_view(site, browser):
+    OUT.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(site["base"] + "/", wait_until="load")
+    page.locator("#cc-input textarea").wait_for(timeout=30_000)
+    for claim in [
+        "ISW blamed Ukraine for the Crocus City Hall attack",
+        "Russian sources claimed that all the detainees were Tajik nationals",
+        "Russian President Vladimir Putin signed a law on 23 March 2024",
+    ]:
+        _ask_again(page, claim)
+        view = page.evaluate(
+            """() => {
+              const user = [...document.querySelectorAll('#cc-chat .message-row.user-row')].pop();
+              const bot = [...document.querySelectorAll('#cc-chat .message-row.bot-row')].pop();
+              let box = user.parentElement;
+              const scrolls = (e) => e.scrollHeight > e.clientHeight
+                && /auto|scroll/.test(getComputedStyle(e).overflowY);
+              while (box && !scrolls(box)) box = box.parentElement;
+              const r = (e) => e.getBoundingClientRect();
+              return {box: box ? [r(box).top, r(box).bottom] : null, user: [r(user).top, r(user).bottom],
+                      bot: r(bot).top, scrolls: !!box};
+            }"""
+        )
+        if view["scrolls"]:
+            top, bottom = view["box"]
+            assert top <= view["user"][0] and view["user"][1] <= bottom, (claim, view)
+            assert view["bot"] + 40 <= bottom, (claim, view)  # the answer's first line is showing too
+    assert view["scrolls"]  # three answers at phone width overflow the column: the check above did run
+    page.locator("#cc-chat").scroll_into_view_if_needed()
+    page.screenshot(path=str(OUT / "chat-scroll-390.png"))
+    page.close()
+
+
+@pytest.mark.parametrize(
+    ("claim", "found", "words"), [(INCONCLUSIVE, "true", "found, but inconclusive"), (ABSENT, "false", "nothing found")]
+)
+def test_not_enough_evidence_says_whether_anything_was_found(site, browser, claim, found, words):
+    OUT.mkdir(exist_ok=True)
+    name = "inconclusive" if found == "true" else "nothing-found"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _ask_chat(page, site["base"], claim)
+    assert page.locator("#cc-sources .cc-badge").get_attribute("data-verdict") == "NOT_ENOUGH_EVIDENCE"
+    meaning = page.locator("#cc-sources .cc-conf")
+    assert meaning.get_attribute("data-evidence-found") == found and meaning.inner_text() == words
+    assert (page.locator("#cc-sources .cc-cite").count() > 0) == (found == "true")
+    page.screenshot(path=str(OUT / f"chat-{name}.png"), full_page=True)
+    page.close()
+
+    page = browser.new_page(viewport={"width": 1100, "height": 800})
+    page.goto(site["allowed"] + "/index.html")
+    page.click("#claimcheck-launcher")
+    frame = page.frame_locator("#claimcheck-frame")
+    frame.locator("#claim").fill(claim)
+    frame.locator("button[type=submit]").click()
+    frame.locator(".badge").first.wait_for(timeout=60_000)
+    assert frame.locator(".badge").first.get_attribute("data-verdict") == "NOT_ENOUGH_EVIDENCE"
+    meta = frame.locator("[data-evidence-found]").first
+    assert meta.get_attribute("data-evidence-found") == found and meta.inner_text().strip() == words
+    page.screenshot(path=str(OUT / f"widget-{name}.png"))
+    page.close()
+
+
+def _open_widget(browser, site, viewport: dict):
+    page = browser.new_page(viewport=viewport)
+    page.goto(site["allowed"] + "/index.html")
+    page.click("#claimcheck-launcher")
+    frame = page.frame_locator("#claimcheck-frame")
+    frame.locator("#claim").wait_for(timeout=30_000)
+    return page, frame
+
+
+def test_widget_hints_refuses_empty_and_too_long_claims_in_the_apis_words(site, browser):
+    OUT.mkdir(exist_ok=True)
+    page, frame = _open_widget(browser, site, {"width": 1100, "height": 800})
+    hint = frame.locator("#hint")
+    assert hint.is_visible() and "claim" in hint.inner_text()
+    assert hint.bounding_box()["height"] < 30  # one line
+    page.screenshot(path=str(OUT / "widget-hint.png"))
+    frame.locator("button[type=submit]").click()
+    notice = frame.locator("#notice")
+    assert notice.is_visible() and "Type a claim" in notice.inner_text()
+    page.screenshot(path=str(OUT / "widget-empty-claim.png"))
+    long = ("Russian forces captured Kherson on 2 March 2022. " * 120)[:5000].strip()
+    expected = httpx.post(site["base"] + "/api/verify", json={"claim": long}, timeout=30).json()["detail"]
+    assert expected == "claim: 5,000 characters is over the limit of 1,000; check one claim at a time"
+    frame.locator("#claim").focus()
+    page.keyboard.insert_text(long)  # as a paste: nothing may cut it on the way in
+    assert len(frame.locator("#claim").input_value()) == len(long)
+    frame.locator("button[type=submit]").click()
+    page.wait_for_timeout(200)
+    frame.locator("#notice", has_text="over the limit").wait_for(timeout=30_000)
+    assert notice.text_content() == expected
+    assert frame.locator("#claim").input_value() == long  # kept, to shorten
+    assert frame.locator(".msg").count() == 0
+    page.screenshot(path=str(OUT / "widget-too-long.png"))
+    page.close()
+
+
+def test_widget_shows_the_verdict_badge_after_an_answer(site, browser):
+    OUT.mkdir(exist_ok=True)
+    page, frame = _open_widget(browser, site, {"width": 1100, "height": 600})
+    for n, claim in enumerate(
+        [
+            "Russian sources claimed that all the detainees were Tajik nationals",
+            "ISW blamed Ukraine for the Crocus City Hall attack",
+        ],
+        1,
+    ):
+        frame.locator("#claim").fill(claim)
+        frame.locator("button[type=submit]").click()
+        frame.locator(".badge").nth(n - 1).wait_for(timeout=60_000)
+        page.wait_for_timeout(200)
+        log = frame.locator("#log").bounding_box()
+        assert _inside(frame.locator(".badge").nth(n - 1).bounding_box(), log), claim
+    assert frame.locator("#log").evaluate("e => e.scrollHeight > e.clientHeight")  # the answers overflow the log
+    page.screenshot(path=str(OUT / "widget-answer.png"))
+    page.close()
+
+
+def test_widget_panel_is_centred_on_a_phone(site, browser):
+    OUT.mkdir(exist_ok=True)
+    page, frame = _open_widget(browser, site, {"width": 390, "height": 844})
+    box = page.locator("#claimcheck-frame").bounding_box()
+    left, right = box["x"], 390 - (box["x"] + box["width"])
+    assert left >= 4 and abs(left - right) <= 1 and box["width"] >= 360, box
+    frame.locator("#claim").fill("Russian President Vladimir Putin signed a law on 23 March 2024")
+    frame.locator("button[type=submit]").click()
+    frame.locator(".badge").first.wait_for(timeout=60_000)
+    page.screenshot(path=str(OUT / "widget-390.png"))
+    page.close()
