@@ -110,7 +110,7 @@ def load(path: Path) -> dict[str, dict]:
 
 
 def save(path: Path, records: dict[str, dict], recorded_from: str = "") -> None:
-    """Sorted keys, one citation a line: a re-recording that changes nothing gives the identical file."""
+    """Sorted keys and fixed indentation: a re-recording that changes nothing gives the identical file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     body = {"recorded_from": recorded_from, "records": dict(sorted(records.items()))}
