@@ -62,7 +62,7 @@ def build_ui(engine: Engine) -> gr.Blocks:
                 history[-1] = {"role": "assistant", "content": escape(step)}
                 yield history, gr.update(), state, ""
         except InputError as exc:
-            history[-1] = {"role": "assistant", "content": f"⚠ {exc}"}
+            history[-1] = {"role": "assistant", "content": f"⚠ {escape(str(exc))}"}  # it may quote the input
             yield history, gr.update(), state, ""
             return
         assert reply is not None
@@ -173,10 +173,11 @@ _NOT_CONTENT = re.compile(
     r"|\d{1,2}:\d\d|[<>{}|*#]",
     re.IGNORECASE,
 )
-# A sentence opening with one of these leans on the one before it ("They have also been less successful so far.").
+# A sentence opening with one of these leans on the one before it ("They have been less successful so far.").
 _LEANS_BACK = re.compile(
     r"^(?:This|These|That|Those|It|Its|They|Their|He|His|She|Her|Such|Also|And|But|Furthermore|However|Moreover"
     r"|Additionally|Meanwhile|Nevertheless|Still|Instead)\b"
+    r"|\b(?:these|those|also|the same)\b"  # or anywhere ("these attacks", "Skibitsky also reiterated")
 )
 # A finite verb: an auxiliary, a common irregular past, or a regular past ("captured", "reported").
 _VERB = re.compile(
@@ -197,7 +198,7 @@ def checkable_claim(sentence: str) -> str | None:
     text = _ENDNOTE.sub(" ", sentence).strip()
     if not 40 <= len(text) <= 220 or text.endswith((":", "?")) or "\n" in text:
         return None
-    if _HEADER.match(text) or _NOT_CONTENT.search(text) or _LEANS_BACK.match(text):
+    if _HEADER.match(text) or _NOT_CONTENT.search(text) or _LEANS_BACK.search(text):
         return None
     words = re.findall(r"[A-Za-z][\w’'-]*", text)
     lower = [w for w in words if w[0].islower()]

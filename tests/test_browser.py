@@ -304,6 +304,16 @@ def test_chat_shows_the_users_words_as_typed_and_a_short_answer(site, browser):
     for i in range(svg.locator("text").count()):
         assert _inside(svg.locator("text").nth(i).bounding_box(), box)
     page.screenshot(path=str(OUT / "chat-verbatim-and-timeline.png"), full_page=True)
+    # A refusal that quotes what was typed quotes it as text too.
+    page.locator("#cc-as-of textarea, #cc-as-of input").first.fill("<b>soon</b>")
+    page.locator("#cc-input textarea").fill("Russian forces captured Berdyansk")
+    page.locator("#cc-input textarea").press("Enter")
+    page.wait_for_function(
+        "[...document.querySelectorAll('#cc-chat .message-row.bot-row')].pop().innerText.includes('not a date')",
+        timeout=30_000,
+    )
+    refusal = page.locator("#cc-chat .message-row.bot-row").last
+    assert "<b>soon</b>" in refusal.inner_text() and refusal.locator("b").count() == 0
     page.close()
 
 

@@ -25,6 +25,7 @@ from tests.helpers import SEEDS
         "Details: Russian authorities claimed to have detained four perpetrators of the attack on the venue.",
         "To quote the ISW’s Key Takeaways on 23 March:",
         "They have also been less successful so far than the forces advancing from Crimea.",
+        "Ukrainian officials have noted that these attacks are conducted by small assault groups near Vuhledar.",
         "See https://www.understandingwar.org/backgrounder/russian-offensive-campaign-assessment for details.",
         "Who was behind the attack on Crocus City Hall in Moscow Oblast in March 2024?",
         "Russian forces " + "advanced slowly along the line of contact and " * 6 + "took Bakhmut.",
