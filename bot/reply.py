@@ -44,6 +44,12 @@ class Reply(BaseModel):
     evidence_found: bool = Field(
         False, description="passages about the claim were found (with NOT_ENOUGH_EVIDENCE: found, but none decides)"
     )
+    lean: Verdict | None = Field(
+        None,
+        description="with NOT_ENOUGH_EVIDENCE: the verdict the evidence leans towards without reaching the confidence "
+        "a verdict needs",
+    )
+    lean_probability: float = Field(0.0, description="the calibrated probability of the lean")
     answer: str
     citations: list[Citation]
     filters: dict = Field(default_factory=dict, description="date filters applied (given or read from the claim)")
@@ -63,7 +69,10 @@ LABEL_TEXT = {
 
 
 def status_line(kind: str, verdict: str | None, confidence: float, evidence_found: bool) -> str:
-    """What the verdict means, in words a reader can rely on: a confidence only where there is a decisive verdict."""
+    """What the verdict means, in words a reader can rely on: a confidence only where there is a decisive verdict.
+
+    The lean of an undecided claim is left out here on purpose: it is right only as often as its probability says,
+    which is too rarely to print beside "not enough evidence" (it stays in the API's ``lean`` for scripts)."""
     if kind == Kind.QUESTION:
         return "The passages that answer it best:" if evidence_found else "No passage in the library speaks to this."
     if verdict in (Verdict.SUPPORTED, Verdict.REFUTED):

@@ -28,7 +28,7 @@ class Settings(BaseSettings):
         "'off', or the path of a combiner JSON fitted by `claimcheck calibrate`",
     )
     decision: str = Field(
-        "rules",
+        "shipped",
         description="the verdict step: 'shipped' (the learned, calibrated decision in bot/verdict/decision.json), "
         "'rules' (hand-set thresholds), or the path of a decision JSON fitted by `claimcheck fit-decision`",
     )

@@ -56,6 +56,8 @@ def compose(trace: Trace, verifier: str, embedding_model: str) -> Reply:
         verdict=verdict,
         confidence=confidence,
         evidence_found=bool(cites),
+        lean=decision.lean if decision and cites else None,
+        lean_probability=decision.lean_probability if decision and cites and decision.lean else 0.0,
         answer=answer_text(kind, verdict, confidence, cites),
         citations=cites,
         filters=dict(plan.filters),

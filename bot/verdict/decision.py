@@ -47,6 +47,10 @@ class Decision:
     support: list[Scored]
     refute: list[Scored]
     related: list[Candidate]
+    # With NOT_ENOUGH_EVIDENCE: the way the evidence leans, and the calibrated probability of that, when it leans
+    # towards a verdict it is not sure enough to give.
+    lean: Verdict | None = None
+    lean_probability: float = 0.0
 
 
 def decide(claim: str, cands: list[Scored], th: Thresholds) -> Decision:

@@ -37,21 +37,27 @@ _MISMATCH = (
 )
 
 FEATURES = (
+    # the sentence most aligned with the claim (most of its words), whatever its stance
+    "top_entail",
+    "top_contradict",
+    "top_overlap",
+    "top_negation",
+    "top_number_matches",
+    "top_number_differs",
+    "top_date_differs",
+    "top_names_missing",
+    "top_reported_speech",
+    # each side's deciding sentence, and how many reports agree with it
     "support",
     "refute",
     "support_overlap",
     "refute_overlap",
-    "max_overlap",
     "support_reports",
     "refute_reports",
-    "support_names_missing",
-    "refute_names_missing",
     "support_mismatch",
     "refute_mismatch",
-    "support_reported_speech",
-    "refute_reported_speech",
+    # the claim itself
     "claim_attributed",
-    "no_candidates",
 )
 
 
@@ -96,40 +102,39 @@ def claim_features(claim: str, scored: Sequence[Scored]) -> np.ndarray:
     attributed = claim_is_attributed(claim)
     best = sides(claim, scored)
 
-    def side(c: Scored | None, prob: str) -> tuple[float, float, float, float, float]:
-        if c is None:
-            return 0.0, 0.0, 0.0, 0.0, 0.0
-        sig = signals(c.text, claim).as_dict()
-        return (
-            getattr(c, prob) * weight(c, attributed, prob == "entail"),
-            c.overlap,
-            sig["names_missing"],
-            float(any(sig[k] >= 1.0 for k in _MISMATCH)),
-            float(c.attribution.third_party and not attributed),
-        )
+    def mismatch(c: Scored | None) -> float:
+        return float(c is not None and any(signals(c.text, claim).as_dict()[k] >= 1.0 for k in _MISMATCH))
 
-    s, s_ov, s_names, s_mis, s_said = side(best.support, "entail")
-    r, r_ov, r_names, r_mis, r_said = side(best.refute, "contradict")
+    def side(c: Scored | None, prob: str) -> tuple[float, float]:
+        return (getattr(c, prob) * weight(c, attributed, prob == "entail"), c.overlap) if c is not None else (0.0, 0.0)
+
+    top = min(scored, key=lambda c: (-c.overlap, c.retrieval_rank), default=None)
+    sig = signals(top.text, claim).as_dict() if top is not None else dict.fromkeys(("x",), 0.0)
+    s, s_ov = side(best.support, "entail")
+    r, r_ov = side(best.refute, "contradict")
     aligned = [c for c in scored if c.overlap >= MIN_OVERLAP]
     support_reports = {c.report_id for c in aligned if c.entail * weight(c, attributed, True) >= AGREES}
     refute_reports = {
         c.report_id for c in aligned if c.contradict > c.entail and c.contradict * weight(c, attributed) >= AGREES
     }
     row = [
+        top.entail if top is not None else 0.0,
+        top.contradict if top is not None else 0.0,
+        top.overlap if top is not None else 0.0,
+        max(sig.get("neg_evidence_only", 0.0), sig.get("neg_claim_only", 0.0)),
+        sig.get("num_match", 0.0),
+        sig.get("num_mismatch", 0.0),
+        sig.get("date_mismatch", 0.0),
+        sig.get("names_missing", 0.0),
+        float(top is not None and top.attribution.third_party and not attributed),
         s,
         r,
         s_ov,
         r_ov,
-        max((c.overlap for c in scored), default=0.0),
         min(len(support_reports), 3) / 3,
         min(len(refute_reports), 3) / 3,
-        s_names,
-        r_names,
-        s_mis,
-        r_mis,
-        s_said,
-        r_said,
+        mismatch(best.support),
+        mismatch(best.refute),
         float(attributed),
-        float(not scored),
     ]
     return np.asarray(row, dtype=np.float64)

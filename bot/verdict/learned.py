@@ -74,7 +74,13 @@ class LearnedDecision:
             return Decision(
                 verdict, round(float(p[1]), 4), [], _side(best.refute, scored, "contradict", attributed), related
             )
-        return Decision(Verdict.NOT_ENOUGH_EVIDENCE, round(float(p[2]), 4), [], [], related)
+        # Undecided: the sentences each side would rest on lead the closest passages, then the rest by alignment.
+        leads = [c for c in (best.support, best.refute) if c is not None]
+        related = leads + [c for c in related if all(c is not lead for lead in leads)]
+        lean = verdict if verdict != Verdict.NOT_ENOUGH_EVIDENCE else None
+        return Decision(
+            Verdict.NOT_ENOUGH_EVIDENCE, round(float(p[2]), 4), [], [], related, lean, round(float(p[k]), 4)
+        )
 
     def with_meta(self, **meta: object) -> LearnedDecision:
         return replace(self, meta={**self.meta, **meta})
