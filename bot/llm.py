@@ -1,6 +1,7 @@
 """The optional LLM path: claim decomposition, follow-up rewriting, and a fluent answer from verified evidence.
 
-Why it cannot invent a source: the verdict and the citations come from retrieval and the verifier; the LLM only writes
+Why it cannot invent a source: the verdict and the citations come from retrieval and the verifier (which the LLM may
+join, reading candidate sentences' stances, only with CLAIMCHECK_LLM_JUDGE on: ``bot/llm_judge.py``); the LLM writes
 prose over them, and ``validate_answer`` checks every [n] marker against the citations and every quoted string
 against the cited text before the prose is shown. Anything that fails, times out or errors falls back to the
 extractive answer with a note saying so. Report text enters prompts between <evidence> tags, as data.
@@ -93,14 +94,21 @@ class LLMWriter:
     def __init__(self, model: BaseChatModel) -> None:
         self.model = model
 
-    def _ask(self, prompt: str) -> str:
+    @property
+    def model_name(self) -> str:
+        """The model's name as the reply shows it (the endpoint's model, or the kind of an injected one)."""
+        name = getattr(self.model, "model_name", None) or getattr(self.model, "model", None)
+        return name if isinstance(name, str) and name else getattr(self.model, "_llm_type", type(self.model).__name__)
+
+    def ask(self, prompt: str) -> str:
+        """The model's whole answer to ``prompt`` (raises on failure: each caller decides its fallback)."""
         out = self.model.invoke(prompt)
         return out.content if isinstance(out.content, str) else str(out.content)
 
     def decompose(self, claim: str) -> list[str]:
         """Atomic claims; the claim itself when the model's answer is unusable."""
         try:
-            raw = self._ask(load_prompt("decompose").format(claim=claim))
+            raw = self.ask(load_prompt("decompose").format(claim=claim))
             m = re.search(r"\[.*\]", raw, re.S)
             items = json.loads(m.group()) if m else []
         except Exception:  # any model or parse failure: check the claim whole
@@ -110,7 +118,7 @@ class LLMWriter:
 
     def rewrite_follow_up(self, previous: str, message: str) -> str | None:
         try:
-            line = self._ask(load_prompt("follow_up").format(previous=previous, message=message)).strip()
+            line = self.ask(load_prompt("follow_up").format(previous=previous, message=message)).strip()
         except Exception:
             return None
         line = line.splitlines()[0].strip().strip('"') if line else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Candidate sentences the verifier scores per claim: the combiner was fitted at this cap (docs/history.md).
@@ -56,6 +56,21 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout: float = Field(30.0, gt=0, description="seconds before an LLM call falls back")
     llm_max_tokens: int = Field(400, ge=16, description="longest LLM answer")
+    llm_judge: bool = Field(
+        False,
+        description="the LLM reads the stance of the best-aligned candidate sentences in place of the offline "
+        "verifier (one call per claim; validated, with fallback); needs llm_base_url",
+    )
+    llm_judge_max_sentences: int = Field(
+        6, ge=1, le=64, description="candidate sentences the LLM judge reads per claim, best-aligned first"
+    )
+
+    @field_validator("llm_judge")
+    @classmethod
+    def _judge_needs_an_llm(cls, on: bool, info: ValidationInfo) -> bool:
+        if on and not info.data.get("llm_base_url"):
+            raise ValueError("the LLM judge needs an LLM: set CLAIMCHECK_LLM_BASE_URL, or turn the judge off")
+        return on
 
     @property
     def feedback_path(self) -> Path:
