@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
 
 from bot.labels import Kind, Verdict
 from bot.llm import LLMWriter, Token, combine_verdicts, make_chat_model, write_answer
+from bot.llm_judge import TIMING_PREFIX as JUDGE_TIMINGS
+from bot.llm_judge import JudgedScorer, judging, verifier_name
 from bot.nli.combiner import load_verifier
 from bot.nli.scorer import NLIScorer
 from bot.reply import Reply, answer_text
@@ -79,7 +81,12 @@ class Engine:
 
     @cached_property
     def nli(self) -> NLIScorer:
-        return self.scorer or load_verifier(self.settings.verifier, self.settings.combiner)
+        """The verifier the settings name (or the injected one); with CLAIMCHECK_LLM_JUDGE on, the LLM reads the
+        best-aligned sentences over it (``bot/llm_judge.py``)."""
+        base = self.scorer or load_verifier(self.settings.verifier, self.settings.combiner)
+        if self.settings.llm_judge and self.llm is not None:
+            return JudgedScorer(base, self.llm, self.settings.llm_judge_max_sentences)
+        return base
 
     @cached_property
     def decider(self) -> Decider:
@@ -172,16 +179,20 @@ class Engine:
         t = _lap(timings, "embed_ms", t)
         evidence = search(p, vector, self.store)
         t = _lap(timings, "search_ms", t)
-        judgement = judge(p, evidence, self.nli, self.decider, self.settings.max_sentences)
+        with judging() as judged:  # this check's LLM judge call, if the judge is on (the scorer is shared)
+            judgement = judge(p, evidence, self.nli, self.decider, self.settings.max_sentences)
         _lap(timings, "verify_ms", t)
+        if isinstance(self.nli, JudgedScorer):
+            timings.update(judged.timings())
+            p = replace(p, notes=(*p.notes, *judged.notes))
         return Trace(p, evidence, judgement, timings)
 
     def _compose(self, trace: Trace) -> Reply:
         t = time.perf_counter()
-        reply = compose(trace, getattr(self.nli, "name", "?"), self.settings.embedding_model)
+        reply = compose(trace, verifier_name(self.nli, trace.timings), self.settings.embedding_model)
         timings = dict(reply.timings)
         _lap(timings, "respond_ms", t)
-        timings["total_ms"] = round(sum(timings.values()), 2)
+        timings["total_ms"] = round(sum(v for k, v in timings.items() if not k.startswith(JUDGE_TIMINGS)), 2)
         return reply.model_copy(update={"timings": timings})
 
     def _split_compound(self, req: CheckRequest, reply: Reply) -> Reply:
