@@ -94,3 +94,34 @@ def test_timeouts_and_unreachable_servers_fall_back(llama, library):
         assert reply.answer_source == "extractive" and any("LLM unavailable" in n for n in reply.notes)
         assert reply.verdict == "SUPPORTED"
         e.store.close()
+
+
+def test_the_llm_judge_end_to_end(llama, library):
+    """CLAIMCHECK_LLM_JUDGE on against the real server: one judge call per check, its answer validated; whatever this
+    small model says, the reply names the reader that decided, and a judge that fell back says why. Through
+    ``trace`` + ``respond`` (the chain's path): the judge runs in ``trace``, and the prose calls ``check`` adds on top
+    are the tests above (on two shared cores this model writes about two tokens a second)."""
+    data, baseline = library
+    for timeout in (120, 0.01):
+        settings = Settings(
+            data_dir=data,
+            llm_base_url=llama,
+            llm_model="smollm2",
+            llm_timeout=timeout,
+            llm_max_tokens=80,
+            llm_judge=True,
+            llm_judge_max_sentences=2,
+        )
+        e = open_engine(settings)
+        reply = e.respond(e.trace(CLAIM))
+        assert reply.verdict is not None and reply.citations
+        assert reply.timings["llm_judge_calls"] == 1
+        judged = reply.model["verifier"] == "judged by smollm2"
+        assert judged == (reply.timings["llm_judge_accepted"] > 0)
+        if not judged:
+            assert reply.model["verifier"] == baseline.model["verifier"]
+            assert any("judge" in n and "offline verifier decided" in n for n in reply.notes)
+        if timeout < 1:  # the model's own timeout: the offline verifier decides, as without the judge
+            assert not judged and reply.verdict == baseline.verdict
+            assert any(n.startswith("LLM judge unavailable (") for n in reply.notes)
+        e.store.close()
