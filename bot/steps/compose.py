@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.labels import Kind, Stance
 from bot.nli.signals import mismatches
 from bot.reply import Citation, Reply, answer_text
+from bot.steps.answers import answer_line, rank
 from bot.trace import Trace
 from bot.verdict.candidates import Candidate
 from bot.verdict.decision import Decision
@@ -22,7 +23,7 @@ def compose(trace: Trace, verifier: str, embedding_model: str) -> Reply:
     related = decision.related if decision else list(judgement.candidates)
     notes = list(plan.notes)
     cites = []
-    for cand, stance, s in citations_for(decision, related, kind):
+    for cand, stance, s in citations_for(decision, related, kind, question=plan.claim):
         text = evidence.texts.get(cand.report_id, "")
         if text[cand.start : cand.end] != cand.text:  # never cite what is not verbatim in the report
             notes.append(f"dropped a citation of {cand.report_id} whose quote did not match the report text")
@@ -50,7 +51,7 @@ def compose(trace: Trace, verifier: str, embedding_model: str) -> Reply:
     confidence = decision.confidence if decision else (cites[0].score if cites else 0.0)
     if kind == Kind.CLAIM and not evidence.hits:
         notes.append("No report in the library matched the claim (and its date filters).")
-    return Reply(
+    reply = Reply(
         claim=plan.claim,
         kind=kind,
         verdict=verdict,
@@ -65,6 +66,9 @@ def compose(trace: Trace, verifier: str, embedding_model: str) -> Reply:
         timings=dict(trace.timings),
         model={"verifier": verifier if kind == Kind.CLAIM else "", "embedding": embedding_model},
     )
+    if kind == Kind.QUESTION and cites:  # the sentence that answers first, and the answer in it
+        reply = reply.model_copy(update={"answer": f"{answer_line(plan.claim, cites[0])}\n{reply.answer}"})
+    return reply
 
 
 # A claim's "related" citations must share at least this share of the best candidate's overlap with the claim.
@@ -72,7 +76,7 @@ RELATED_MIN_RATIO = 0.6
 
 
 def citations_for(
-    decision: Decision | None, related: list[Candidate], kind: Kind, limit: int = 5
+    decision: Decision | None, related: list[Candidate], kind: Kind, limit: int = 5, question: str = ""
 ) -> list[tuple[Candidate, Stance, float]]:
     """Which candidates to cite, with stance and score.
 
@@ -81,11 +85,17 @@ def citations_for(
     the passage that talks about exactly the claim's subject even when the verifier scored another one higher.
     For a claim, a related sentence much further from its wording than the closest one (``RELATED_MIN_RATIO``) is
     left out: such sentences were mostly from neighbouring reports about other events (BENCHMARKS.md, citations).
+    A question's candidates are cited best answer first (``bot/steps/answers.py``: alignment with the question and an
+    answer of the asked type), each with that score.
     """
     chosen: list[tuple[Candidate, Stance, float]] = []
     if kind == Kind.CLAIM and related:
         best = max(c.overlap for c in related)
         related = [c for c in related if c.overlap >= RELATED_MIN_RATIO * best]
+    answer_score: dict[int, float] = {}
+    if kind == Kind.QUESTION and question:
+        ranked = rank(question, related)
+        related, answer_score = [r.candidate for r in ranked], {id(r.candidate): r.score for r in ranked}
     stance_of: dict[int, tuple[Stance, float]] = {}
     if decision is not None:
         stance_of.update({id(c): (Stance.SUPPORTS, c.entail) for c in decision.support})
@@ -95,7 +105,7 @@ def citations_for(
     for c in related:
         if len(chosen) >= 2 * limit:
             break
-        default = (Stance.RELATED, round(c.overlap, 4) if kind == Kind.QUESTION else c.entail)
+        default = (Stance.RELATED, answer_score.get(id(c), c.overlap) if kind == Kind.QUESTION else c.entail)
         chosen.append((c, *stance_of.get(id(c), default)))
     out, seen = [], set()
     for c, stance, s in chosen:
