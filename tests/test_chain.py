@@ -21,12 +21,11 @@ def test_seeds_are_ingested_on_first_open(engine: Engine):
     assert [r.date for r in engine.store.reports()] == ["2024-03-24"]
 
 
-def test_isw_islamic_state_claim_is_supported_with_a_verbatim_quote(engine: Engine):
+def test_isw_islamic_state_claim_leads_with_its_verbatim_quote_and_is_never_refuted(engine: Engine):
     reply = engine.check("ISW assessed that Islamic State was most likely behind the Crocus City Hall attack")
-    assert reply.verdict == "SUPPORTED"
-    quotes = [c.quote for c in reply.citations if c.stance == "supports"]
+    assert reply.verdict != "REFUTED" and reply.lean != "REFUTED" and reply.evidence_found
     expected = "ISW believes Islamic State is most likely responsible for the terrorist attack on Crocus City Hall."
-    assert expected in quotes
+    assert reply.citations[0].quote == expected
     for c in reply.citations:
         assert engine.store.report_text(c.report_id)[c.start : c.end] == c.quote
         assert c.date == "2024-03-24" and c.attribution
@@ -54,7 +53,14 @@ def test_questions_get_passages_not_a_verdict(engine: Engine):
 def test_claim_about_a_later_period_than_any_report_is_not_enough_evidence(engine: Engine):
     reply = engine.check("Islamic State attacked Crocus City Hall again in August 2025")
     assert reply.verdict == "NOT_ENOUGH_EVIDENCE"
-    assert reply.filters["date_from"] == "2025-08-01"
+    assert not any(c.stance == "supports" for c in reply.citations)  # a March 2024 report cannot attest August 2025
+
+
+def test_with_the_rules_a_claims_period_is_a_hard_filter(tmp_path):
+    engine = open_engine(Settings(data_dir=tmp_path / "rules", decision="rules"))
+    reply = engine.check("Islamic State attacked Crocus City Hall again in August 2025")
+    assert reply.verdict == "NOT_ENOUGH_EVIDENCE" and reply.filters["date_from"] == "2025-08-01"
+    engine.store.close()
 
 
 def test_date_filters_exclude_evidence(engine: Engine):

@@ -33,7 +33,8 @@ def library(tmp_path_factory):
 
 
 def engine_with(library, responses: list[str] | None = None, model=None) -> Engine:
-    e = open_engine(Settings(data_dir=library))
+    """The LLM path's mechanics over the rules' verdicts (decisive ones on the seed claims these tests use)."""
+    e = open_engine(Settings(data_dir=library, decision="rules"))
     e.chat_model = model or FakeListChatModel(responses=responses or [])
     return e
 
