@@ -85,14 +85,14 @@ def test_real_server_answers_are_validated_and_the_verdict_is_the_verifiers(llam
 
 
 def test_timeouts_and_unreachable_servers_fall_back(llama, library):
-    data, _ = library
+    data, baseline = library
     for url, timeout in ((llama, 0.01), (f"http://127.0.0.1:{free_port()}/v1", 5.0)):
         e = open_engine(Settings(data_dir=data, llm_base_url=url, llm_model="smollm2", llm_timeout=timeout))
         t0 = time.time()
         reply = e.check(CLAIM)
         assert time.time() - t0 < 30
         assert reply.answer_source == "extractive" and any("LLM unavailable" in n for n in reply.notes)
-        assert reply.verdict == "SUPPORTED"
+        assert reply.verdict == baseline.verdict  # the offline verdict, whichever decision step is set
         e.store.close()
 
 
