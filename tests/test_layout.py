@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot.nli",),
     ("bot.verdict",),
     ("bot.trace", "bot.reply", "bot.gold"),
-    ("bot.steps", "bot.llm"),
+    ("bot.steps", "bot.llm", "bot.llm_judge"),
     ("bot.engine",),
     ("bot.chain", "bot.service", "bot.evaluate", "bot.render"),
     ("bot.ui", "bot.api"),
