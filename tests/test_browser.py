@@ -121,11 +121,13 @@ def test_chat_shows_verdict_badge_and_dated_citation(site, browser):
     OUT.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     _ask_chat(page, site["base"], "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack")
-    assert page.locator("#cc-sources .cc-badge").get_attribute("data-verdict") == "SUPPORTED"
+    # The shipped decision abstains on it (BENCHMARKS.md): found, but inconclusive, its own sentence cited first.
+    assert page.locator("#cc-sources .cc-badge").get_attribute("data-verdict") == "NOT_ENOUGH_EVIDENCE"
+    assert page.locator("#cc-sources .cc-conf").get_attribute("data-evidence-found") == "true"
     first = page.locator("#cc-sources .cc-cite").first
     assert first.get_attribute("data-date") == "2024-03-24"
     assert "Islamic State" in first.inner_text()
-    page.wait_for_function("document.querySelector('#cc-chat').innerText.includes('Supported')", timeout=30_000)
+    page.wait_for_function("document.querySelector('#cc-chat').innerText.includes('none decides')", timeout=30_000)
     page.screenshot(path=str(OUT / "chat.png"), full_page=True)
     # Thumbs up is stored with the claim, the verdict and the citations.
     page.locator("#cc-chat button[aria-label='Like']").last.click()
@@ -135,14 +137,15 @@ def test_chat_shows_verdict_badge_and_dated_citation(site, browser):
             break
         page.wait_for_timeout(100)
     row = json.loads(feedback.read_text().splitlines()[-1])
-    assert row["liked"] is True and row["verdict"] == "SUPPORTED" and row["citations"]
+    assert row["liked"] is True and row["verdict"] == "NOT_ENOUGH_EVIDENCE" and row["citations"]
     # A follow-up reuses the last claim with a new date.
     box = page.locator("#cc-input textarea")
     box.fill("and as of March 1, 2024?")
     box.press("Enter")
     page.wait_for_function(
-        "document.querySelector('#cc-sources').innerText.includes('NOT ENOUGH EVIDENCE')", timeout=60_000
-    )
+        "document.querySelector('#cc-sources .cc-conf').getAttribute('data-evidence-found') === 'false'",
+        timeout=60_000,
+    )  # as of March 1, 2024 the one report (of March 24) cannot speak: nothing found
     assert "Crocus City Hall" in page.locator("#cc-sources .cc-claim").inner_text()
     page.close()
 
