@@ -1,4 +1,6 @@
-"""Golden replies: what the bot answered before a restructuring, so the code after it can be compared claim by claim.
+"""Golden replies: what the bot answers today, so a change that should not move any reply (a restructuring) can be
+compared claim by claim, and one that should is seen in full. Re-record (``python -m tests.golden record``) only when a
+change of replies is meant, and say why in the commit.
 
 Why a plain module (not a test file): the same code records the golden files (run against the frozen tree, with
 ``PYTHONPATH`` pointing at it first) and reads them back in ``tests/test_golden.py``, so the two can never disagree
