@@ -124,7 +124,7 @@ class Engine:
             yield event.reply if isinstance(event, Done) else event if isinstance(event, Token) else event.text
 
     def trace(self, claim: object, **filters: object) -> Trace:
-        """Everything up to the verdict (the LLM judge included when it is on; no prose): for evaluation and calibration."""
+        """Everything up to the verdict (the LLM judge too, when on; no prose): for evaluation and calibration."""
         return self._trace(self._resolved(self.request(claim, **filters)))
 
     def respond(self, trace: Trace) -> Reply:
