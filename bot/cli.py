@@ -134,11 +134,11 @@ def ask(
     if as_json:
         click.echo(reply.model_dump_json(indent=1))
         return
-    click.echo(
-        f"{reply.verdict or 'ANSWER'}  (confidence {reply.confidence:.2f})"
-        if reply.kind == "claim"
-        else "ANSWER (question)"
-    )
+    from bot.reply import status_line
+
+    # A confidence only beside a decisive verdict (status_line's words, as the chat and the API's answer word it).
+    line = status_line(reply.kind, reply.verdict, reply.confidence, reply.evidence_found)
+    click.echo(f"{reply.verdict}  {line}" if reply.kind == "claim" and reply.verdict else f"ANSWER (question)  {line}")
     click.echo()
     for i, c in enumerate(reply.citations, 1):
         click.echo(f"[{i}] {c.stance.upper()}  {c.date or 'undated'}  {c.title}")

@@ -65,6 +65,17 @@ def test_ask_text_output_and_reports(data_dir):
     assert "2024-03-24" in p.stdout and "1 reports" in p.stdout
 
 
+def test_ask_shows_a_confidence_only_beside_a_decisive_verdict(data_dir):
+    for claim in ("Penguins nest on the roof of the Kremlin", "ISW blamed Ukraine for the Crocus City Hall attack"):
+        p = run("ask", claim, data_dir=data_dir)
+        assert p.returncode == 0, p.stderr
+        first = p.stdout.splitlines()[0]
+        verdict = first.split()[0]
+        assert ("confidence" in first) == (verdict in ("SUPPORTED", "REFUTED")), first
+        if verdict == "NOT_ENOUGH_EVIDENCE":
+            assert "Not enough evidence" in first
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
