@@ -17,7 +17,9 @@ def test_seed_report_header_is_parsed():
     (r,) = list(load(str(SEEDS)))
     assert r.date == "2024-03-24" and r.date_int == 20240324
     assert r.source == "ISW"
-    assert r.text.startswith("Experts at the Institute for the Study of War")
+    assert r.text.startswith("Experts at the Institute for the Study of War")  # front matter is not text
+    assert r.title == "ISW: Islamic State most likely responsible for the Crocus City Hall attack"
+    assert r.url.startswith("https://www.understandingwar.org/")
     assert "ISW believes Islamic State is most likely responsible" in r.text
 
 
