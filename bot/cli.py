@@ -1,4 +1,4 @@
-"""The ``claimcheck`` command: ingest, ask, reports, serve, eval, nli, calibrate, train-verifier."""
+"""The ``claimcheck`` command: ingest, ask, reports, remove, serve, eval, nli, calibrate, train-verifier."""
 
 from __future__ import annotations
 
@@ -161,6 +161,29 @@ def reports(ctx: click.Context, as_json: bool) -> None:
     for r in rows:
         click.echo(f"{r.date or 'undated':10}  {r.id:40}  {r.n_passages:4} passages  {r.title[:70]}")
     click.echo(f"{len(rows)} reports")
+
+
+@main.command()
+@click.argument("report_ids", nargs=-1, required=True)
+@click.pass_context
+def remove(ctx: click.Context, report_ids: tuple[str, ...]) -> None:
+    """Remove reports by id (as `claimcheck reports` lists them) from the catalog, Chroma and the keyword index.
+
+    Exits 1 when any id is not in the library (the others are still removed)."""
+    from bot.service import remove as run_remove
+    from index.store import DataDirInUse, Store, StoreCorrupt
+
+    settings = _settings(ctx)
+    try:  # the store alone: removing loads no model
+        store = Store(settings.data_dir, settings.chroma_url, settings.embedding_model)
+    except (DataDirInUse, StoreCorrupt) as exc:
+        _fail(str(exc))
+    with store:
+        removed, unknown = run_remove(store, list(report_ids))
+    for rid in removed:
+        click.echo(f"removed {rid}")
+    if unknown:
+        _fail(f"not in the library: {', '.join(unknown)} (`claimcheck reports` lists the ids)")
 
 
 @main.command()

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from bot.engine import Engine
 from bot.settings import Settings
-from index.ingest import IngestResult, ingest_targets
+from index.ingest import IngestResult, Progress, ingest_targets
 from index.loaders import LoadOptions
+from index.store import Store
 
 
 def seeds_dir(settings: Settings) -> Path:
@@ -33,7 +34,12 @@ def open_engine(settings: Settings, seed: bool = True, progress: bool = False) -
     return engine
 
 
-def ingest(engine: Engine, targets: list[str], progress: bool = False) -> IngestResult:
+def ingest(engine: Engine, targets: list[str], progress: bool = False, tracker: Progress | None = None) -> IngestResult:
     return ingest_targets(
-        engine.store, targets, engine.embedder.encode, load_options(engine.settings), progress=progress
+        engine.store, targets, engine.embedder.encode, load_options(engine.settings), progress=progress, tracker=tracker
     )
+
+
+def remove(store: Store, report_ids: list[str]) -> tuple[list[str], list[str]]:
+    """Remove reports from the catalog, Chroma and the keyword index; returns (removed, unknown ids)."""
+    return store.remove_reports(report_ids)

@@ -165,6 +165,11 @@ class Catalog:
         with self.lock:
             return [r[0] for r in self._db.execute("SELECT id FROM reports WHERE status='pending'")]
 
+    def removing_ids(self) -> list[str]:
+        """Reports a removal marked and never finished (a kill between its steps)."""
+        with self.lock:
+            return [r[0] for r in self._db.execute("SELECT id FROM reports WHERE status='removing'")]
+
     def vectors_in_range(self, date_from: int, date_to: int, limit: int) -> list[tuple[str, bytes | None]]:
         """(passage id, cached vector or None) of complete reports dated within the filter, at most ``limit`` + 1
         rows (so a caller can tell "more than ``limit``" apart)."""
@@ -222,6 +227,17 @@ class Catalog:
             for p in passages:
                 self._passages[p.id] = PassageInfo(p.id, p.report_id, p.start, p.end, report.date_int)
             self._by_report[report.id] = [p.id for p in passages]
+
+    def mark_removing(self, report_id: str) -> bool:
+        """The first step of a removal: the report leaves the views at once (searches stop returning it) and its row
+        says ``removing`` until ``delete``, so a kill in between is finished on the next open. Returns whether the
+        catalog knew the report."""
+        with self.lock:
+            if self.stored_hash(report_id) is None:
+                return False
+            self._db.execute("UPDATE reports SET status='removing' WHERE id=?", (report_id,))
+            self._forget(report_id)
+            return True
 
     def delete(self, report_id: str) -> bool:
         """Remove a report and its passages; returns whether the catalog knew it."""

@@ -70,17 +70,19 @@ def load(target: str, options: LoadOptions | None = None, issues: list[LoadIssue
             except LoadError as exc:
                 issues.append(LoadIssue(str(f), str(exc)))
         return
-    yield from load_file(path, options, issues)
+    yield from load_file(path, options, issues, origin=target)
 
 
-def load_file(path: Path, options: LoadOptions, issues: list[LoadIssue]) -> Iterator[Report]:
+def load_file(path: Path, options: LoadOptions, issues: list[LoadIssue], origin: str = "") -> Iterator[Report]:
+    """Reports from one file; messages name it as ``origin`` (the path as the user typed it) or else ``path``."""
+    origin = origin or str(path)
     size = path.stat().st_size
     if size == 0:
-        raise LoadError(f"{path}: the file is empty")
+        raise LoadError(f"{origin}: the file is empty")
     if size > options.max_bytes:
-        raise LoadError(f"{path}: {size:,} bytes is over the limit of {options.max_bytes:,} bytes")
+        raise LoadError(f"{origin}: {size:,} bytes is over the limit of {options.max_bytes:,} bytes")
     data = path.read_bytes()
-    yield from parse_bytes(data, path.name, path.suffix.lower(), issues, origin=str(path))
+    yield from parse_bytes(data, path.name, path.suffix.lower(), issues, origin=origin)
 
 
 def parse_bytes(

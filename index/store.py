@@ -47,6 +47,7 @@ class Store:
             self.catalog = Catalog(self.data_dir, embedding_model)
             undo.callback(self.catalog.close)
             self.dense = DenseIndex(open_collection(self.data_dir, chroma_url, collection), self.catalog)
+            self.finish_removals()  # before the keyword index loads, so it never holds a half-removed report
             self.keywords = KeywordSearch(self.data_dir / "bm25", self.catalog)
             undo.pop_all()
 
@@ -125,16 +126,41 @@ class Store:
         self.catalog.complete(report, passages)
 
     def delete_report(self, report_id: str) -> bool:
-        """Remove a report (Chroma first: a kill in between leaves a catalog row that ``repair`` finishes)."""
+        """Remove a report from all three parts; returns whether the library knew it.
+
+        Order: the catalog marks it ``removing`` (it leaves every search at once, the keyword side included, since
+        both filter by the catalog's view), then its Chroma rows go, then its catalog row. A kill after the mark
+        leaves a row that the next open (``finish_removals``) or ``repair`` completes; a kill before it leaves the
+        report whole."""
         with self.catalog.lock:
+            if not self.catalog.mark_removing(report_id):
+                return False
             self.dense.delete_report(report_id)
-            return self.catalog.delete(report_id)
+            self.catalog.delete(report_id)
+        return True
+
+    def remove_reports(self, report_ids: Iterable[str]) -> tuple[list[str], list[str]]:
+        """Remove reports by id and bring the keyword index up to date; returns (removed, unknown)."""
+        removed, unknown = [], []
+        for rid in report_ids:
+            (removed if self.delete_report(rid) else unknown).append(rid)
+        if removed:
+            self.refresh_keyword_index()
+        return removed, unknown
+
+    def finish_removals(self) -> list[str]:
+        """Complete removals a kill interrupted (reports marked ``removing``); returns their ids."""
+        removing = self.catalog.removing_ids()
+        for rid in removing:
+            self.delete_report(rid)
+        return removing
 
     def repair(self) -> list[str]:
-        """Finish what a killed ingest left: drop pending reports' passages from Chroma and forget them.
+        """Finish what a killed ingest or removal left: drop pending reports' passages from Chroma and forget them.
 
         Returns the ids of the reports that were pending (a re-run ingests them again from their source).
         """
+        self.finish_removals()
         pending = self.catalog.pending_ids()
         for rid in pending:
             self.delete_report(rid)

@@ -182,6 +182,72 @@ def test_upload_ingest_and_listing(server):
     assert engine.store.counts() == before  # what failed changed nothing
 
 
+def test_upload_errors_name_the_file_as_uploaded(server):
+    base, _, _ = server
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    for name, data, words in (
+        ("report.pdf", b"%PDF-1.4\n this is no PDF at all \n%%EOF", "PDF"),
+        ("report.pdf", b"\x00\x01\x02 not a pdf" * 20, "not a PDF"),
+        ("notes.txt", b"\x00\x01\x02" * 50, "binary"),
+    ):
+        r = httpx.post(f"{base}/api/reports", files={"files": (name, data, "application/octet-stream")}, headers=auth)
+        assert r.status_code == 422, r.text
+        (err,) = r.json()["errors"]
+        assert err["where"] == name and err["message"].startswith(f"{name}: ") and words in err["message"], err
+        assert "claimcheck-upload-" not in r.text and "/tmp" not in r.text
+
+
+def test_async_ingest_reports_progress_until_done(server):
+    base, _, _ = server
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    files = [
+        (
+            "files",
+            (
+                f"town{i}.txt",
+                f"date 2022-06-0{i}\nShelling hit town {i} near Izyum on June {i}.".encode(),
+                "text/plain",
+            ),
+        )
+        for i in range(1, 4)
+    ] + [("files", ("broken.pdf", b"%PDF-1.4 nothing", "application/pdf"))]
+    r = httpx.post(f"{base}/api/reports?async=true", files=files, headers=auth, timeout=60)
+    assert r.status_code == 202, r.text
+    job = r.json()["job_id"]
+    assert httpx.get(f"{base}/api/reports/jobs/{job}").status_code == 401
+    assert httpx.get(f"{base}/api/reports/jobs/nosuchjob", headers=auth).status_code == 404
+    seen = []
+    for _ in range(600):
+        status = httpx.get(f"{base}/api/reports/jobs/{job}", headers=auth).json()
+        seen.append(status)
+        if status["state"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert status["state"] == "done", status
+    assert set(status) >= {"done", "total", "percent", "rate", "eta_s", "result"}
+    assert status["done"] == status["total"] == 3 and status["percent"] == 100.0 and status["eta_s"] == 0.0
+    assert sorted(status["result"]["added"]) == ["town1", "town2", "town3"]
+    assert status["result"]["errors"][0]["where"] == "broken.pdf"
+    assert all(s["total"] in (4, 3) for s in seen if s["state"] == "running")  # counted up front: 4 files
+
+
+def test_delete_a_report(server):
+    base, _, engine = server
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    files = {"files": ("lyman.txt", b"date 2022-10-01\nUkrainian forces liberated Lyman on October 1.", "text/plain")}
+    assert httpx.post(f"{base}/api/reports", files=files, headers=auth, timeout=60).json()["added"] == ["lyman"]
+    assert engine.store.keyword_search("Lyman liberated", 5)[0][0].startswith("lyman:")
+    assert httpx.delete(f"{base}/api/reports/lyman").status_code == 401
+    r = httpx.delete(f"{base}/api/reports/lyman", headers=auth)
+    assert r.status_code == 200 and r.json() == {"removed": ["lyman"]}
+    assert "lyman" not in [x["id"] for x in httpx.get(f"{base}/api/reports").json()]
+    assert not [pid for pid, _ in engine.store.keyword_search("Lyman liberated", 50) if pid.startswith("lyman:")]
+    r = httpx.delete(f"{base}/api/reports/lyman", headers=auth)
+    assert r.status_code == 404 and "no report 'lyman'" in r.json()["detail"]
+    c = engine.store.counts()
+    assert c["passages"] == c["chroma"] == c["keyword"]
+
+
 def test_path_ingest_is_confined_to_the_roots(server):
     base, root, _ = server
     auth = {"Authorization": f"Bearer {TOKEN}"}

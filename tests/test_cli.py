@@ -103,6 +103,17 @@ def test_ingest_reports_problems_and_keeps_good_files(tmp_path):
     assert p.returncode == 1 and "no such file" in p.stderr
 
 
+def test_ingest_shows_a_total_percentage_rate_and_eta(tmp_path):
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    for i in range(1, 4):
+        (lib / f"r{i}.txt").write_text(f"date 2022-05-0{i}\nRussian forces shelled Kharkiv on May {i}.")
+    p = run("ingest", str(lib), data_dir=tmp_path / "d")
+    assert p.returncode == 0, p.stderr
+    final = p.stderr.replace("\r", "\n").strip().splitlines()[-1]
+    assert "100%" in final and "3/3" in final and "reports/s" in final and "<00:00" in final and "3 passages" in final
+
+
 def test_nli_json_schema():
     p = run("nli", "Russian forces captured Kherson on March 2.", "Russian forces captured Kherson.", "--json")
     probs = json.loads(p.stdout)

@@ -207,3 +207,37 @@ def test_url_fetch_timeout_loop_and_success(local_site):
         list(load(f"{local_site}/slow", opts))
     with pytest.raises(LoadError, match="private or local"):
         list(load(f"{local_site}/page", LoadOptions()))
+
+
+def test_reports_are_counted_up_front_where_that_is_cheap(tmp_path):
+    from index.ingest import Progress, count_reports
+
+    lib = tmp_path / "lib"
+    (lib / ".hidden").mkdir(parents=True)
+    (lib / "a.txt").write_text("x")
+    (lib / "b.pdf").write_bytes(b"%PDF-")
+    (lib / "notes.bin").write_bytes(b"skipped in a folder")
+    (lib / ".hidden" / "c.txt").write_text("x")
+    (lib / "rows.jsonl").write_text('{"text": "a"}\n\n{"text": "b"}\n{"text": "c"}\n')
+    assert count_reports([str(lib)]) == 5  # 2 files + 3 non-blank lines
+    assert count_reports([str(lib / "rows.jsonl"), "https://example.org/r", str(tmp_path / "missing")]) == 4
+    (lib / "rows.csv").write_text("text\na\n")
+    assert count_reports([str(lib)]) is None  # a CSV row may span lines: an honest unknown
+
+    p = Progress(total=4)
+    p.started -= 2.0  # one report in two seconds
+    p.advance(1, 10)
+    snap = p.snapshot()
+    assert (snap["done"], snap["total"], snap["percent"], snap["passages"]) == (1, 4, 25.0, 10)
+    assert snap["rate"] == pytest.approx(0.5, rel=0.05) and snap["eta_s"] == pytest.approx(6.0, rel=0.05)
+    assert Progress().snapshot()["percent"] is None
+    p.finish()
+    assert p.snapshot()["eta_s"] == 0.0
+
+
+def test_a_file_is_named_as_typed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "broken.pdf").write_bytes(b"%PDF-1.4 nothing here")
+    with pytest.raises(LoadError, match=r"^\./docs//broken\.pdf: "):
+        list(load("./docs//broken.pdf"))
