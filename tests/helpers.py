@@ -86,3 +86,23 @@ def claimcheck_server(data_dir: Path, wait_seconds: float = 120, **env: str) -> 
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def citation(quote: str, day: str | None = "2024-03-24", stance: str = "supports", report_id: str = "r"):
+    """A citation built by hand, for tests of what is done with citations (rendering, validation)."""
+    from bot.reply import Citation
+
+    return Citation(
+        report_id=report_id,
+        title="t",
+        date=day,
+        url="",
+        source="ISW",
+        quote=quote,
+        start=0,
+        end=len(quote),
+        score=0.9,
+        stance=stance,
+        attribution="ISW",
+        context=quote,
+    )

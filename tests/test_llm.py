@@ -11,6 +11,7 @@ from bot.llm import Token, combine_verdicts, validate_answer
 from bot.reply import Citation
 from bot.service import open_engine
 from bot.settings import Settings
+from tests.helpers import citation
 
 CLAIM = "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack"
 
@@ -40,20 +41,7 @@ def engine_with(library, responses: list[str] | None = None, model=None) -> Engi
 
 
 def cite(quote: str) -> Citation:
-    return Citation(
-        report_id="r",
-        title="t",
-        date="2024-03-24",
-        url="",
-        source="ISW",
-        quote=quote,
-        start=0,
-        end=len(quote),
-        score=0.9,
-        stance="supports",
-        attribution="ISW",
-        context=quote,
-    )
+    return citation(quote)
 
 
 def test_validation_drops_invented_markers_and_rejects_misquotes():

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.reply import Citation, Reply
-from tests.helpers import SEEDS
+from tests.helpers import SEEDS, citation
 
 
 @pytest.mark.parametrize(
@@ -81,19 +81,7 @@ def test_examples_of_the_seed_library_are_its_claims():
 
 
 def _cite(day: str | None, stance: str = "supports", quote: str = "Russian forces captured Kherson.") -> Citation:
-    return Citation(
-        report_id=f"r{day}",
-        title="t",
-        date=day,
-        url="",
-        source="ISW",
-        quote=quote,
-        start=0,
-        end=len(quote),
-        score=0.9,
-        stance=stance,
-        attribution="ISW",
-    )
+    return citation(quote, day, stance, report_id=f"r{day}")
 
 
 def _marks(svg: str) -> list[tuple[float, float]]:
