@@ -9,7 +9,7 @@ it whole or not at all and ``repair`` can finish what a killed ingest left. The 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -70,11 +70,6 @@ class Store:
 
     def passage_info(self, passage_id: str) -> PassageInfo | None:
         return self.catalog.passages.get(passage_id)
-
-    @property
-    def _passages(self) -> Mapping[str, PassageInfo]:
-        """``catalog.passages`` under its former private name, which tests/test_reliability.py still reads."""
-        return self.catalog.passages
 
     def report_text(self, report_id: str) -> str:
         return self.catalog.report_text(report_id)

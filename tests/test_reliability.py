@@ -63,7 +63,7 @@ def test_queries_during_an_ingest_see_reports_whole_or_not_at_all(engine, tmp_pa
                     info = engine.store.report_info(c.report_id)
                     seen.append(c.report_id)
                     # A cited report is complete: all its passages are visible.
-                    n = sum(1 for p in engine.store._passages.values() if p.report_id == c.report_id)
+                    n = sum(1 for p in engine.store.catalog.passages.values() if p.report_id == c.report_id)
                     if info is None or n != info.n_passages:
                         errors.append(f"partial report {c.report_id}: {n} of {info and info.n_passages}")
             except Exception as exc:  # any failure during the ingest is a test failure
