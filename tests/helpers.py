@@ -106,3 +106,53 @@ def citation(quote: str, day: str | None = "2024-03-24", stance: str = "supports
         attribution="ISW",
         context=quote,
     )
+
+
+# Pairs any usable NLI model reads right: a smoke test of the shipped verifier and of the combiner over it.
+CLEAR = [
+    ("A man is playing a guitar on stage.", "A man is playing an instrument.", "entailment"),
+    ("A man is playing a guitar on stage.", "Nobody is playing an instrument.", "contradiction"),
+    ("A man is playing a guitar on stage.", "The man is a famous singer.", "neutral"),
+    ("Russian forces captured Kherson on March 2.", "Russian forces captured Kherson.", "entailment"),
+    ("Russian forces captured Kherson on March 2.", "Russian forces failed to capture Kherson.", "contradiction"),
+    ("Two children are swimming in a lake.", "Two kids are in the water.", "entailment"),
+    ("Two children are swimming in a lake.", "The children are sleeping in bed.", "contradiction"),
+]
+
+
+TOWNS = ["Bakhmut", "Kherson", "Izyum", "Lyman", "Soledar", "Avdiivka", "Kupiansk", "Svatove", "Kreminna", "Siversk"]
+
+
+def make_reports(n: int, sentences: int = 12):
+    """``n`` small dated reports about towns, for store and ingest tests."""
+    out = []
+    for i in range(n):
+        town = TOWNS[i % len(TOWNS)]
+        text = " ".join(
+            f"Report {i} sentence {j}: forces near {town} fought over position {j * 7 + i}." for j in range(sentences)
+        )
+        out.append(report(f"r{i:03d}", text, date=f"2022-{1 + i % 12:02d}-{1 + i % 28:02d}"))
+    return out
+
+
+def ids_of(store) -> dict[str, list[str]]:
+    return {
+        "chroma": sorted(store.dense.collection.get(include=[])["ids"]),
+        "catalog": sorted(store.catalog.passages),
+        "keyword": sorted(store.keyword_ids()),
+    }
+
+
+def assert_satisfies_passage_search(index: object) -> None:
+    import inspect
+
+    from index.search import PassageSearch
+
+    """``index`` has every method of the protocol, with the protocol's parameter names, order and defaults."""
+    assert isinstance(index, PassageSearch)
+    for name, method in inspect.getmembers(PassageSearch, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        wanted = [(p.name, p.default) for p in inspect.signature(method).parameters.values()][1:]  # without self
+        got = [(p.name, p.default) for p in inspect.signature(getattr(index, name)).parameters.values()]
+        assert got == wanted, f"{type(index).__name__}.{name}"

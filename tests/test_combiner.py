@@ -234,7 +234,7 @@ def test_load_verifier_settings(tmp_path):
 
 def test_shipped_combiner_matches_this_code_and_keeps_clear_pairs():
     """The verdict step's probabilities (cross-encoder + shipped combiner) on unambiguous pairs written here."""
-    from tests.test_verifier import CLEAR
+    from tests.helpers import CLEAR
 
     path = MODEL_DIR / "combiner.json"
     if not path.exists():

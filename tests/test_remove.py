@@ -13,8 +13,7 @@ import pytest
 
 from index.ingest import ingest_reports
 from index.store import Store
-from tests.helpers import ROOT
-from tests.test_store import ids_of, make_reports
+from tests.helpers import ROOT, ids_of, make_reports
 
 
 def _parts_agree(store: Store) -> dict[str, list[str]]:

@@ -3,24 +3,12 @@ only ``index.search.PassageSearch``, which the fake satisfies as ``Store`` does.
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 
 from bot.steps.search import _window, retrieve
 from bot.trace import Query
-from index.search import PassageInfo, PassageSearch
-
-
-def assert_satisfies_passage_search(index: object) -> None:
-    """``index`` has every method of the protocol, with the protocol's parameter names, order and defaults."""
-    assert isinstance(index, PassageSearch)
-    for name, method in inspect.getmembers(PassageSearch, inspect.isfunction):
-        if name.startswith("_"):
-            continue
-        wanted = [(p.name, p.default) for p in inspect.signature(method).parameters.values()][1:]  # without self
-        got = [(p.name, p.default) for p in inspect.signature(getattr(index, name)).parameters.values()]
-        assert got == wanted, f"{type(index).__name__}.{name}"
+from index.search import PassageInfo
+from tests.helpers import assert_satisfies_passage_search
 
 
 class FakePassageSearch:

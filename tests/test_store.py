@@ -16,29 +16,7 @@ import pytest
 from index.chunking import chunk
 from index.ingest import ingest_reports
 from index.store import DataDirInUse, Store
-from tests.helpers import ROOT, report
-from tests.test_retrieve import assert_satisfies_passage_search
-
-TOWNS = ["Bakhmut", "Kherson", "Izyum", "Lyman", "Soledar", "Avdiivka", "Kupiansk", "Svatove", "Kreminna", "Siversk"]
-
-
-def make_reports(n: int, sentences: int = 12):
-    out = []
-    for i in range(n):
-        town = TOWNS[i % len(TOWNS)]
-        text = " ".join(
-            f"Report {i} sentence {j}: forces near {town} fought over position {j * 7 + i}." for j in range(sentences)
-        )
-        out.append(report(f"r{i:03d}", text, date=f"2022-{1 + i % 12:02d}-{1 + i % 28:02d}"))
-    return out
-
-
-def ids_of(store: Store) -> dict[str, list[str]]:
-    return {
-        "chroma": sorted(store.dense.collection.get(include=[])["ids"]),
-        "catalog": sorted(store.catalog.passages),
-        "keyword": sorted(store.keyword_ids()),
-    }
+from tests.helpers import ROOT, assert_satisfies_passage_search, ids_of, make_reports, report
 
 
 def test_ingest_is_idempotent(store, embedder):

@@ -13,17 +13,7 @@ import pytest
 
 from bot.nli.scorer import LABELS, MODEL_DIR, load_scorer, nli_probs
 from bot.training import synth
-from tests.helpers import ROOT, need_shared_data
-
-CLEAR = [
-    ("A man is playing a guitar on stage.", "A man is playing an instrument.", "entailment"),
-    ("A man is playing a guitar on stage.", "Nobody is playing an instrument.", "contradiction"),
-    ("A man is playing a guitar on stage.", "The man is a famous singer.", "neutral"),
-    ("Russian forces captured Kherson on March 2.", "Russian forces captured Kherson.", "entailment"),
-    ("Russian forces captured Kherson on March 2.", "Russian forces failed to capture Kherson.", "contradiction"),
-    ("Two children are swimming in a lake.", "Two kids are in the water.", "entailment"),
-    ("Two children are swimming in a lake.", "The children are sleeping in bed.", "contradiction"),
-]
+from tests.helpers import CLEAR, ROOT, need_shared_data
 
 
 def test_shipped_model_is_small_and_loads_offline():
