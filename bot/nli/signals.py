@@ -14,6 +14,7 @@ import itertools
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.text.claim_dates import DAY_OR_MONTH, mentioned_dates
 from bot.text.lexicon import ANTONYMS, MONTH_NUMBER, NATIONALITIES
@@ -385,8 +386,10 @@ class Signals:
         return dict(zip(FEATURES, self.values))
 
 
+@lru_cache(maxsize=4096)
 def signals(evidence: str, claim: str) -> Signals:
-    """Compute every signal in ``FEATURES`` for one pair."""
+    """Compute every signal in ``FEATURES`` for one pair (cached: the combiner, the verdict's features and the
+    citations' mismatch notes all read the same pairs of one check)."""
     neg_evidence_only, neg_claim_only = _negation_signal(evidence, claim)
     ev_nums, cl_nums = numbers(evidence), numbers(claim)
     unmatched = [n for n in cl_nums if not any(_close(n, e) for e in ev_nums)]

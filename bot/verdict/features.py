@@ -97,10 +97,10 @@ def sides(claim: str, scored: Sequence[Scored]) -> Sides:
     return Sides(lead(aligned, "entail"), lead([c for c in aligned if c.contradict > c.entail], "contradict"))
 
 
-def claim_features(claim: str, scored: Sequence[Scored]) -> np.ndarray:
-    """One row of ``FEATURES`` for a claim and its scored candidates."""
+def claim_features(claim: str, scored: Sequence[Scored], best: Sides | None = None) -> np.ndarray:
+    """One row of ``FEATURES`` for a claim and its scored candidates (``best``: its ``sides``, when already known)."""
     attributed = claim_is_attributed(claim)
-    best = sides(claim, scored)
+    best = best or sides(claim, scored)
 
     def mismatch(c: Scored | None) -> float:
         return float(c is not None and any(signals(c.text, claim).as_dict()[k] >= 1.0 for k in _MISMATCH))

@@ -53,8 +53,8 @@ class LearnedDecision:
 
     def decide(self, claim: str, scored: Sequence[Scored]) -> Decision:
         """The verdict for a claim's scored candidates; the deciding sentence leads its side."""
-        p = self.probabilities(claim_features(claim, scored)[None, :])[0]
         best = sides(claim, scored)
+        p = self.probabilities(claim_features(claim, scored, best)[None, :])[0]
         related = sorted(scored, key=lambda c: (-c.overlap, c.retrieval_rank))
         attributed = claim_is_attributed(claim)
         if best.support is not None and best.refute is not None and _conflict(best.support, best.refute, attributed):
