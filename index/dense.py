@@ -22,6 +22,7 @@ from index.report import Report
 from index.search import in_range
 
 if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection as ChromaCollection
 
 COLLECTION = "claimcheck-passages"
@@ -29,26 +30,35 @@ EXACT_LIMIT = 50_000  # passages in a narrow date range searched exhaustively (a
 ADD_BATCH = 2000  # rows per Chroma add
 
 
-def open_collection(data_dir: Path, chroma_url: str, name: str) -> ChromaCollection:
-    """The passage collection (cosine HNSW, no embedding function: vectors always come from us), on the server at
-    ``chroma_url`` or, without one, in ``data_dir/chroma``."""
+def open_client(data_dir: Path, chroma_url: str) -> ClientAPI:
+    """A client of the server at ``chroma_url`` or, without one, of the embedded store in ``data_dir/chroma``."""
     import chromadb
 
     try:
         if chroma_url:
             u = urlparse(chroma_url)
-            client = chromadb.HttpClient(host=u.hostname or "localhost", port=u.port or 8000, ssl=u.scheme == "https")
-        else:
-            client = chromadb.PersistentClient(path=str(data_dir / "chroma"))
+            return chromadb.HttpClient(host=u.hostname or "localhost", port=u.port or 8000, ssl=u.scheme == "https")
+        return chromadb.PersistentClient(path=str(data_dir / "chroma"))
+    except Exception as exc:  # chromadb raises many types; the user needs the folder and the fix
+        raise _unopenable(data_dir, chroma_url, exc) from None
+
+
+def open_collection(client: ClientAPI, data_dir: Path, chroma_url: str, name: str) -> ChromaCollection:
+    """The passage collection (cosine HNSW, no embedding function: vectors always come from us)."""
+    try:
         return client.get_or_create_collection(
             name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
-    except Exception as exc:  # chromadb raises many types; the user needs the folder and the fix
-        where = chroma_url or str(data_dir / "chroma")
-        raise StoreCorrupt(
-            f"cannot open the Chroma store at {where} ({exc.__class__.__name__}: {exc}). For a "
-            "local folder: move it away and re-ingest to rebuild."
-        ) from None
+    except Exception as exc:
+        raise _unopenable(data_dir, chroma_url, exc) from None
+
+
+def _unopenable(data_dir: Path, chroma_url: str, exc: Exception) -> StoreCorrupt:
+    where = chroma_url or str(data_dir / "chroma")
+    return StoreCorrupt(
+        f"cannot open the Chroma store at {where} ({exc.__class__.__name__}: {exc}). For a "
+        "local folder: move it away and re-ingest to rebuild."
+    )
 
 
 class DenseIndex:
@@ -91,6 +101,20 @@ class DenseIndex:
     def delete_report(self, report_id: str) -> None:
         """Remove a report's rows (``upsert`` would merge old metadata into new rows, so a replace deletes first)."""
         self.collection.delete(where={"report_id": report_id})
+
+    def ids_of(self, report_id: str) -> list[str]:
+        """The ids of a report's rows, whatever its status (what another replica wrote, when syncing)."""
+        return list(self.collection.get(where={"report_id": report_id}, include=[])["ids"])
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by passage id (a replica fills its local vector cache from these)."""
+        out: dict[str, np.ndarray] = {}
+        ids = list(ids)
+        for s in range(0, len(ids), 500):
+            got = self.collection.get(ids=ids[s : s + 500], include=["embeddings"])
+            for pid, vec in zip(got["ids"], got["embeddings"]):
+                out[pid] = np.asarray(vec, dtype=np.float32)
+        return out
 
     def keep_only(self, report_ids: Collection[str]) -> None:
         """Remove rows of every report not in ``report_ids`` (left by an ingest killed between its writes)."""

@@ -173,7 +173,7 @@ def ingest_reports(
     tracker.started = time.monotonic()  # a job's rate counts from here, not from its wait for the store
     if progress:
         tracker.show_bar()
-    pending: list[tuple[Report, list[Passage], bool]] = []
+    pending: list[tuple[Report, list[Passage]]] = []
     queued = 0
     # Writes of one batch overlap the embedding of the next (one writer thread, so report order is kept).
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
@@ -190,7 +190,7 @@ def ingest_reports(
                 tracker.advance()
                 continue
             passages = chunk(report.id, report.text, max_chars=max_chars)
-            pending.append((report, passages, known is not None))
+            pending.append((report, passages))
             queued += len(passages)
             if queued >= batch_passages:
                 last_write = _flush(store, pending, encode, result, tracker, writer, last_write)
@@ -209,7 +209,7 @@ def ingest_reports(
 
 def _flush(
     store: Store,
-    batch: list[tuple[Report, list[Passage], bool]],
+    batch: list[tuple[Report, list[Passage]]],
     encode: Encoder,
     result: IngestResult,
     tracker,
@@ -219,7 +219,7 @@ def _flush(
     """Embed a batch here, then hand its writes to the writer thread (after the previous batch's writes)."""
     if not batch:
         return last_write
-    all_passages = [p for _, ps, _ in batch for p in ps]
+    all_passages = [p for _, ps in batch for p in ps]
     cached = store.cached_vectors({p.content_hash for p in all_passages})
     todo = {}
     for p in all_passages:
@@ -238,17 +238,24 @@ def _flush(
 
 def _write_batch(
     store: Store,
-    batch: list[tuple[Report, list[Passage], bool]],
+    batch: list[tuple[Report, list[Passage]]],
     vectors: dict[str, np.ndarray],
     result: IngestResult,
     tracker,
 ) -> None:
-    for report, passages, existed in batch:
-        store.begin_report(report)
-        if passages:
-            store.add_passages(report, passages, np.stack([vectors[p.content_hash] for p in passages]))
-        store.complete_report(report, passages)
-        (result.updated if existed else result.added).append(report.id)
+    for report, passages in batch:
+        with store.writing(report.id):
+            # Asked again under the report's write lease: with replicas, another one may have written it meanwhile.
+            known = store.stored_hash(report.id)
+            if known == (report.content_hash, "complete"):
+                result.unchanged.append(report.id)
+                tracker.advance()
+                continue
+            store.begin_report(report)
+            if passages:
+                store.add_passages(report, passages, np.stack([vectors[p.content_hash] for p in passages]))
+            store.complete_report(report, passages)
+        (result.updated if known is not None else result.added).append(report.id)
         result.passages += len(passages)
         tracker.advance(1, len(passages))
 

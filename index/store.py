@@ -1,6 +1,12 @@
 """The index of a data directory: the catalog (SQLite), the dense side (Chroma) and the keyword side (bm25s), locked
 to one process and written only through here so the three stay in step.
 
+With a Chroma server (``chroma_url``) the library is shared by replicas: the reports' rows, texts and a version stamp
+live in Chroma beside the passages (``index.shared``), every write goes there first under a per-report lease, and the
+data directory holds only what this replica can rebuild from the server: the catalog becomes a mirror of the shared
+rows (plus the vector cache), brought up to date by ``sync`` whenever the stamp changes (``follow`` polls it), and the
+keyword index follows the mirror. Embedded (no server), nothing is shared and the catalog is the truth.
+
 Why one front: ingest and the bot should not need to know the write order that makes the three parts safe. A report
 is marked pending in the catalog before anything of it is written elsewhere and complete only after, so a reader sees
 it whole or not at all and ``repair`` can finish what a killed ingest left. The parts themselves live in
@@ -9,21 +15,27 @@ it whole or not at all and ``repair`` can finish what a killed ingest left. The 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from contextlib import ExitStack
+import logging
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from index.catalog import Catalog, ReportInfo, StoreCorrupt
 from index.chunking import Passage
-from index.dense import COLLECTION, DenseIndex, open_collection
+from index.dense import COLLECTION, DenseIndex, open_client, open_collection
 from index.keyword_search import KeywordSearch
 from index.lock import DataDirInUse, DataDirLock
 from index.report import Report
 from index.search import PassageInfo
+from index.shared import LeaseTimeout, SharedLibrary, SharedReport
 
-__all__ = ["DataDirInUse", "PassageInfo", "ReportInfo", "Store", "StoreCorrupt"]
+__all__ = ["DataDirInUse", "LeaseTimeout", "PassageInfo", "ReportInfo", "Store", "StoreCorrupt"]
+
+log = logging.getLogger("claimcheck.store")
 
 
 class Store:
@@ -46,13 +58,30 @@ class Store:
             undo.callback(self._lock.release)
             self.catalog = Catalog(self.data_dir, embedding_model)
             undo.callback(self.catalog.close)
-            self.dense = DenseIndex(open_collection(self.data_dir, chroma_url, collection), self.catalog)
-            self.finish_removals()  # before the keyword index loads, so it never holds a half-removed report
+            client = open_client(self.data_dir, chroma_url)
+            self.dense = DenseIndex(open_collection(client, self.data_dir, chroma_url, collection), self.catalog)
+            self.shared = SharedLibrary(client, collection, embedding_model) if chroma_url else None
+            # Writes of one report, and syncs, exclude each other within this process (leases do it across replicas).
+            self._writing = threading.RLock()
+            self.synced_stamp = ""
+            self.synced_at = 0.0
+            self._stop = threading.Event()
+            self._follower: threading.Thread | None = None
+            if self.shared is not None:
+                self._check_shared_model()
+                self._adopt_local_library()
+                self._sync_catalog()  # before the keyword index loads, so it starts from the shared library
+            else:
+                self.finish_removals()  # before the keyword index loads, so it never holds a half-removed report
             self.keywords = KeywordSearch(self.data_dir / "bm25", self.catalog)
             undo.pop_all()
 
     def close(self) -> None:
-        self.catalog.close()
+        self._stop.set()
+        if self._follower is not None:
+            self._follower.join(timeout=10)
+        with self._writing:  # a sync in flight finishes before the catalog closes
+            self.catalog.close()
         self._lock.release()
 
     def __enter__(self) -> Store:
@@ -103,11 +132,31 @@ class Store:
 
     # ------------------------------------------------------------------ writes (ingest)
     def stored_hash(self, report_id: str) -> tuple[str, str] | None:
+        """(content hash, status) of a report the library knows, shared or local."""
+        if self.shared is not None:
+            row = self.shared.row(report_id)
+            return (row.hash, row.status) if row else None
         return self.catalog.stored_hash(report_id)
+
+    @contextmanager
+    def writing(self, report_id: str) -> Iterator[None]:
+        """Hold the right to write one report: this process's write lock, and with a Chroma server the report's
+        lease, so two replicas writing the same report take turns (the second then finds it written)."""
+        with self._writing:
+            if self.shared is None:
+                yield
+                return
+            with self.shared.lease(report_id):
+                yield
 
     def begin_report(self, report: Report) -> None:
         """Mark a report pending and drop its old passages everywhere: from here it is invisible until complete."""
         with self.catalog.lock:
+            if self.shared is not None:
+                self.shared.put(report, "pending")  # (under the report's lease: ``writing``)
+                self.dense.delete_report(report.id)
+                self.catalog.begin(report)
+                return
             # A report the catalog has never seen has nothing in Chroma (vectors are only written after its
             # pending row, and removed before it), so the filtered delete is skipped for it.
             if self.catalog.begin(report):
@@ -117,7 +166,11 @@ class Store:
         self.dense.add(report, passages, vectors)
 
     def complete_report(self, report: Report, passages: Sequence[Passage]) -> None:
-        """The commit point of a report: passages recorded, status complete, visible to readers."""
+        """The commit point of a report: passages recorded, status complete, visible to readers (to other replicas
+        once they see the new stamp)."""
+        if self.shared is not None:
+            self.shared.put(report, "complete", len(passages))
+            self.shared.bump()
         self.catalog.complete(report, passages)
 
     def delete_report(self, report_id: str) -> bool:
@@ -126,8 +179,24 @@ class Store:
         Order: the catalog marks it ``removing`` (it leaves every search at once, the keyword side included, since
         both filter by the catalog's view), then its Chroma rows go, then its catalog row. A kill after the mark
         leaves a row that the next open (``finish_removals``) or ``repair`` completes; a kill before it leaves the
-        report whole."""
+        report whole. With a Chroma server the shared row is marked first and dropped last, under the report's
+        lease, and the stamp tells the other replicas."""
+        with self.writing(report_id):
+            return self._delete(report_id)
+
+    def _delete(self, report_id: str) -> bool:
         with self.catalog.lock:
+            if self.shared is not None:
+                if self.shared.row(report_id) is None:
+                    self.catalog.delete(report_id)  # a mirror row the server no longer has
+                    return False
+                self.shared.set_status(report_id, "removing")
+                self.catalog.mark_removing(report_id)
+                self.dense.delete_report(report_id)
+                self.shared.drop(report_id)
+                self.shared.bump()
+                self.catalog.delete(report_id)
+                return True
             if not self.catalog.mark_removing(report_id):
                 return False
             self.dense.delete_report(report_id)
@@ -145,26 +214,144 @@ class Store:
 
     def finish_removals(self) -> list[str]:
         """Complete removals a kill interrupted (reports marked ``removing``); returns their ids."""
-        removing = self.catalog.removing_ids()
-        for rid in removing:
-            self.delete_report(rid)
-        return removing
+        return [rid for rid in self._unfinished("removing") if self._finish(rid, "removing")]
 
     def repair(self) -> list[str]:
         """Finish what a killed ingest or removal left: drop pending reports' passages from Chroma and forget them.
 
-        Returns the ids of the reports that were pending (a re-run ingests them again from their source).
-        """
+        Returns the ids of the reports that were pending (a re-run ingests them again from their source). With a
+        Chroma server only reports whose lease is free are touched: a pending row with a held lease is another
+        replica's ingest in progress."""
         self.finish_removals()
-        pending = self.catalog.pending_ids()
-        for rid in pending:
-            self.delete_report(rid)
-        # Chroma rows whose report is not complete (killed between a delete and a catalog write).
-        self.dense.keep_only(self.catalog.report_infos.keys())
+        pending = [rid for rid in self._unfinished("pending") if self._finish(rid, "pending")]
+        if self.shared is None:
+            # Chroma rows whose report is not complete (killed between a delete and a catalog write).
+            self.dense.keep_only(self.catalog.report_infos.keys())
         return pending
+
+    def _unfinished(self, status: str) -> list[str]:
+        if self.shared is not None:
+            return [r.id for r in self.shared.rows().values() if r.status == status]
+        return self.catalog.pending_ids() if status == "pending" else self.catalog.removing_ids()
+
+    def _finish(self, report_id: str, status: str) -> bool:
+        """Remove a report left ``status`` by a killed writer; False when a live writer holds it (shared only)."""
+        if self.shared is None:
+            return self._delete(report_id)
+        with self._writing, self.shared.lease(report_id, wait=0) as held:
+            if not held:
+                return False
+            row = self.shared.row(report_id)
+            return row is not None and row.status == status and self._delete(report_id)
+
+    # ------------------------------------------------------------------ replicas (with a Chroma server)
+    def sync(self) -> bool:
+        """Bring this replica's catalog and keyword index up to the shared library; returns whether they changed.
+
+        The stamp is read before the rows, so a write that lands during a sync changes the stamp again and is picked
+        up by the next one. The catalog changes before the keyword index, which only ever lags it (keyword hits are
+        filtered by the catalog), so a reply never pairs a newer keyword index with older passages."""
+        if self.shared is None:
+            return False
+        with self._writing:
+            changed = self._sync_catalog()
+            if changed:
+                self.refresh_keyword_index()
+            return changed
+
+    def _sync_catalog(self) -> bool:
+        stamp = self.shared.stamp()
+        rows = self.shared.rows()
+        mirrored = self.catalog.report_hashes()
+        complete = {rid: row for rid, row in rows.items() if row.status == "complete"}
+        gone = [rid for rid in mirrored if rid not in complete]
+        for rid in gone:
+            self.catalog.delete(rid)
+        fresh = [row for rid, row in complete.items() if mirrored.get(rid) != row.hash]
+        copied = 0
+        for s in range(0, len(fresh), 50):
+            copied += self._copy(fresh[s : s + 50])
+        self.synced_stamp, self.synced_at = stamp, time.time()
+        if gone or copied:
+            log.info("synced the shared library: %d reports removed, %d copied", len(gone), copied)
+        return bool(gone or copied)
+
+    def _copy(self, rows: list[SharedReport]) -> int:
+        """Mirror complete shared reports into the catalog, with their vectors in the local cache. A report whose
+        rows do not match its row's passage count is being rewritten: skipped, the next stamp brings it."""
+        texts = self.shared.texts([r.id for r in rows])
+        copied = 0
+        for row in rows:
+            text = texts.get(row.id)
+            if text is None:
+                continue
+            report = Report(row.id, row.title, row.date, row.url, row.source, text)
+            passages = [_passage(pid, row.id, text) for pid in self.dense.ids_of(row.id)]
+            if len(passages) != row.n_passages or report.content_hash != row.hash or None in passages:
+                continue
+            passages.sort(key=lambda p: p.start)
+            cached = self.catalog.cached_vectors({p.content_hash for p in passages})
+            lacking = [p for p in passages if p.content_hash not in cached]
+            if lacking:
+                vectors = self.dense.vectors([p.id for p in lacking])
+                self.catalog.cache_vectors((p.content_hash, vectors[p.id]) for p in lacking if p.id in vectors)
+            self.catalog.begin(report)
+            self.catalog.complete(report, passages)
+            copied += 1
+        return copied
+
+    def is_current(self) -> bool:
+        """Whether this replica has synced the library's latest stamp (always, without a server)."""
+        return self.shared is None or self.shared.stamp() == self.synced_stamp
+
+    def follow(self, every: float = 2.0) -> None:
+        """Poll the shared stamp every ``every`` seconds in a daemon thread and sync when it moves (no-op embedded).
+
+        A write through another replica is therefore seen here within ``every`` seconds plus one sync (docs)."""
+        if self.shared is None or self._follower is not None:
+            return
+
+        def loop() -> None:
+            while not self._stop.wait(every):
+                try:
+                    if self.shared.stamp() != self.synced_stamp:
+                        self.sync()
+                except Exception:  # a server blip: keep serving what we have, try again next round
+                    log.warning("could not sync with the shared library", exc_info=True)
+
+        self._follower = threading.Thread(target=loop, name="library-follower", daemon=True)
+        self._follower.start()
+
+    def _check_shared_model(self) -> None:
+        recorded = self.shared.library().get("embedding_model")
+        if recorded and recorded != self.embedding_model:
+            raise StoreCorrupt(
+                f"the shared library was built with embedding model {recorded!r}, not {self.embedding_model!r}; "
+                "use another collection or re-ingest into an empty one."
+            )
+
+    def _adopt_local_library(self) -> None:
+        """A catalog built against this server before libraries were shared: publish its complete reports as shared
+        rows once (their passages are already in Chroma), so the first sync does not drop them."""
+        if self.shared.stamp() or self.shared.rows() or not self.catalog.report_infos:
+            return
+        for info in self.catalog.reports():
+            report = Report(info.id, info.title, info.date, info.url, info.source, self.catalog.report_text(info.id))
+            self.shared.put(report, "complete", info.n_passages)
+        self.shared.bump()
 
     def cached_vectors(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
         return self.catalog.cached_vectors(hashes)
 
     def cache_vectors(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
         self.catalog.cache_vectors(items)
+
+
+def _passage(passage_id: str, report_id: str, text: str) -> Passage | None:
+    """A passage rebuilt from its id (``<report>:<start>-<end>``, see ``chunking.chunk``) and its report's text."""
+    head, _, span = passage_id.rpartition(":")
+    start, _, end = span.partition("-")
+    if head != report_id or not (start.isdigit() and end.isdigit()):
+        return None
+    a, b = int(start), int(end)
+    return Passage(passage_id, report_id, a, b, text[a:b])
