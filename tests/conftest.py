@@ -20,3 +20,12 @@ def store(tmp_path):
     s = Store(tmp_path / "data")
     yield s
     s.close()
+
+
+@pytest.fixture
+def chroma_url(tmp_path):
+    """A real ``chroma run`` server for this test, in its own folder."""
+    from tests.helpers import chroma_server
+
+    with chroma_server(tmp_path / "chroma-server") as url:
+        yield url

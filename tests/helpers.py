@@ -70,6 +70,13 @@ def report(rid: str, text: str, date: str | None = "2022-06-01", title: str = ""
 def claimcheck_server(data_dir: Path, wait_seconds: float = 120, **env: str) -> Iterator[str]:
     """A real ``claimcheck serve`` in its own process (a server thread would share the GIL with its clients), on a
     free loopback port, over ``data_dir`` with extra CLAIMCHECK_* settings; yields its base URL, stops it after."""
+    with claimcheck_process(data_dir, wait_seconds, **env) as (base, _):
+        yield base
+
+
+@contextmanager
+def claimcheck_process(data_dir: Path, wait_seconds: float = 120, **env: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``claimcheck_server`` with its process too (tests that kill a replica); yields (base URL, process)."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
@@ -82,10 +89,36 @@ def claimcheck_server(data_dir: Path, wait_seconds: float = 120, **env: str) -> 
     try:
         if not wait_for_http(f"{base}/api/health", wait_seconds):
             raise RuntimeError(f"claimcheck serve did not answer on {base} within {wait_seconds:.0f} s")
-        yield base
+        yield base, server
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+@contextmanager
+def chroma_server(folder: Path, wait_seconds: float = 30) -> Iterator[str]:
+    """A real ``chroma run`` over ``folder`` on a free loopback port; yields its URL, stops it after. Skips the test
+    when the chroma CLI is not installed."""
+    import shutil
+
+    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    if not Path(exe).exists():
+        pytest.skip("the chroma CLI is not installed")
+    port = free_port()
+    proc = subprocess.Popen(
+        [exe, "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        if not wait_for_http(f"{url}/api/v2/heartbeat", wait_seconds):
+            raise RuntimeError(f"chroma run did not answer on {url} within {wait_seconds:.0f} s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 def citation(quote: str, day: str | None = "2024-03-24", stance: str = "supports", report_id: str = "r"):
