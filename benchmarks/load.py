@@ -1,13 +1,26 @@
-"""Load: N concurrent clients for S seconds on POST /api/verify against a real `claimcheck serve` on loopback, with
-an ingest over HTTP running during the load. Bounded in count and time; stops by itself.
-Usage: python -m benchmarks.load --data-dir DIR [--clients 32] [--seconds 60]"""
+"""Load: N concurrent clients for S seconds on POST /api/verify against real `claimcheck serve` processes on loopback,
+with an ingest over HTTP running during the load. Bounded in count and time; stops by itself.
+
+One process over a data folder (the default), or ``--replicas N`` replicas over one `chroma run` server, each with its
+own folder, the clients spread over them round robin by ``Balancer`` as a load balancer would (a replica that refuses
+connections is taken out and the request sent to the next; a request in flight on a replica that dies is an error).
+``--kill-after S`` kills the first replica S seconds into the run (SIGKILL), to see the others carry on.
+
+Usage: python -m benchmarks.load --data-dir DIR [--clients 32] [--seconds 60]
+       python -m benchmarks.load --replicas 2 [--data-dir DIR_TO_SEED_FROM] [--clients 32] [--seconds 60]
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
+import os
+import signal
 import tempfile
 import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -22,77 +35,161 @@ CLAIMS = [
     "Putin signed a law on 23 March releasing mobilised people from criminal liability",
     "Russian forces made confirmed advances near Avdiivka",
 ]
+TOKEN = "load-test-token"
+SETTINGS = {"CLAIMCHECK_INGEST_TOKEN": TOKEN, "CLAIMCHECK_RATE_LIMIT_PER_MINUTE": "0"}
+
+
+@dataclass
+class Balancer:
+    """Round robin over replicas' base URLs with passive health checks: a replica that refuses a connection is out
+    (the request never reached it, so it is safe to send elsewhere, as nginx's ``proxy_next_upstream error`` does)."""
+
+    bases: list[str]
+    down: set[str] = field(default_factory=set)
+    served: dict[str, int] = field(default_factory=dict)
+    _turn: itertools.count = field(default_factory=itertools.count)
+
+    def live(self) -> list[str]:
+        return [b for b in self.bases if b not in self.down]
+
+    async def post(self, client: httpx.AsyncClient, path: str, **kwargs) -> httpx.Response:
+        while True:
+            live = self.live()
+            if not live:
+                raise httpx.ConnectError("no replica is up")
+            base = live[next(self._turn) % len(live)]
+            try:
+                response = await client.post(f"{base}{path}", **kwargs)
+            except httpx.ConnectError:
+                self.down.add(base)
+                continue
+            except httpx.HTTPError:
+                self.down.add(base)  # it died with this request in flight: an error the caller counts
+                raise
+            self.served[base] = self.served.get(base, 0) + 1
+            return response
 
 
 async def client_loop(
-    client: httpx.AsyncClient, url: str, stop: float, i: int, lat: list, errs: list, cited: set, max_requests: int
+    client: httpx.AsyncClient, lb: Balancer, stop: float, i: int, log: list, cited: set, max_requests: int
 ) -> None:
+    """One client: claim after claim until ``stop``; ``log`` gets (start, end, error or None) per request."""
     n = 0
     while time.monotonic() < stop and n < max_requests:
-        t0 = time.perf_counter()
+        t0 = time.monotonic()
+        error = None
         try:
-            r = await client.post(url, json={"claim": CLAIMS[(i + n) % len(CLAIMS)]})
+            r = await lb.post(client, "/api/verify", json={"claim": CLAIMS[(i + n) % len(CLAIMS)]})
             if r.status_code != 200:
-                errs.append(r.status_code)
+                error = r.status_code
             else:
                 cited.update(c["report_id"] for c in r.json()["citations"])
         except httpx.HTTPError as exc:
-            errs.append(type(exc).__name__)
-        lat.append((time.perf_counter() - t0) * 1000)
+            error = type(exc).__name__
+        log.append((t0, time.monotonic(), error))
         n += 1
 
 
-async def run(base: str, clients: int, seconds: float, token: str, lib: Path) -> dict:
-    lat: list[float] = []
-    errs: list = []
+async def run(
+    bases: list[str],
+    clients: int,
+    seconds: float,
+    lib: Path,
+    kill: tuple[int, float] | None = None,
+    max_requests: int = 10_000,
+) -> dict:
+    """The load against ``bases``; ``kill`` = (pid, seconds into the run) SIGKILLs that process then."""
+    log: list[tuple[float, float, object]] = []
     cited: set[str] = set()
-    stop = time.monotonic() + seconds
+    lb = Balancer(list(bases))
+    start = time.monotonic()
+    stop = start + seconds
+    killed_at: list[float] = []
     async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=clients + 4)) as client:
 
         async def ingest_during_load() -> int:
             await asyncio.sleep(seconds / 4)
             files = [("files", (p.name, p.read_bytes(), "text/plain")) for p in sorted(lib.iterdir())]
-            r = await client.post(f"{base}/api/reports", files=files, headers={"Authorization": f"Bearer {token}"})
+            r = await lb.post(client, "/api/reports", files=files, headers={"Authorization": f"Bearer {TOKEN}"})
             return r.status_code
 
-        t0 = time.perf_counter()
+        async def kill_one() -> None:
+            if kill is None:
+                return
+            await asyncio.sleep(kill[1])
+            os.kill(kill[0], signal.SIGKILL)
+            killed_at.append(time.monotonic())
+
         results = await asyncio.gather(
             ingest_during_load(),
-            *[client_loop(client, f"{base}/api/verify", stop, i, lat, errs, cited, 10_000) for i in range(clients)],
+            kill_one(),
+            *[client_loop(client, lb, stop, i, log, cited, max_requests) for i in range(clients)],
         )
-        wall = time.perf_counter() - t0
-        listed = {r["id"] for r in (await client.get(f"{base}/api/reports")).json()}
-    return {
+        wall = time.monotonic() - start
+        listed = {r["id"] for r in (await client.get(f"{lb.live()[0]}/api/reports")).json()}
+    lat = [(end - begin) * 1000 for begin, end, _ in log]
+    errors = [(begin, err) for begin, _, err in log if err is not None]
+    out = {
+        "replicas": len(bases),
         "clients": clients,
         "seconds": round(wall, 1),
-        "requests": len(lat),
-        "errors": len(errs),
-        "error_kinds": sorted({str(e) for e in errs}),
-        "rps": round(len(lat) / wall, 2),
+        "requests": len(log),
+        "errors": len(errors),
+        "error_kinds": sorted({str(e) for _, e in errors}),
+        "rps": round(len(log) / wall, 2),
         "p50_ms": round(pct(lat, 0.5), 1),
         "p95_ms": round(pct(lat, 0.95), 1),
+        "served_per_replica": [lb.served.get(b, 0) for b in bases],
         "ingest_status": results[0],
         "cited_reports_all_listed": cited <= listed,
     }
+    if killed_at:
+        t = killed_at[0]
+        out["in_flight_at_kill"] = sum(1 for begin, end, _ in log if begin <= t <= end)
+        out["errors_started_after_kill"] = sum(1 for begin, _ in errors if begin > t)
+    return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--data-dir", type=Path, required=True)
-    ap.add_argument("--clients", type=int, default=32)
-    ap.add_argument("--seconds", type=float, default=60)
-    args = ap.parse_args()
-    from tests.helpers import claimcheck_server
-
-    token = "load-test-token"
+def bulletins() -> Path:
+    """Ten small dated reports for the ingest during the load."""
     lib = Path(tempfile.mkdtemp(prefix="claimcheck-load-"))
     for i in range(10):
         body = " ".join(f"Load bulletin {i}, item {j}: Russian forces made advances near Avdiivka." for j in range(20))
         (lib / f"load{i}.txt").write_text(f"date 2024-03-{i + 1:02d}\n{body}")
-    settings = {"CLAIMCHECK_INGEST_TOKEN": token, "CLAIMCHECK_RATE_LIMIT_PER_MINUTE": "0"}
-    with claimcheck_server(args.data_dir, **settings) as base:
-        httpx.post(f"{base}/api/verify", json={"claim": CLAIMS[0]}, timeout=60)  # warm
-        emit("load", asyncio.run(run(base, args.clients, args.seconds, token, lib)))
+    return lib
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data-dir", type=Path, help="one process: its library (required without --replicas)")
+    ap.add_argument("--replicas", type=int, default=0, help="N replicas over a `chroma run` server (0: one process)")
+    ap.add_argument("--seeds-dir", type=Path, help="with --replicas: the library the first replica seeds")
+    ap.add_argument("--clients", type=int, default=32)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--kill-after", type=float, help="SIGKILL the first replica this many seconds in")
+    args = ap.parse_args()
+    from tests.helpers import chroma_server, claimcheck_process
+
+    if not args.replicas and not args.data_dir:
+        ap.error("--data-dir is required without --replicas")
+    lib = bulletins()
+    with ExitStack() as stack:
+        if args.replicas:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="claimcheck-replicas-")))
+            url = stack.enter_context(chroma_server(work / "chroma"))
+            env = dict(SETTINGS, CLAIMCHECK_CHROMA_URL=url)
+            if args.seeds_dir:
+                env["CLAIMCHECK_SEEDS_DIR"] = str(args.seeds_dir)
+            procs = [
+                stack.enter_context(claimcheck_process(work / f"replica{i}", 900, **env)) for i in range(args.replicas)
+            ]
+        else:
+            procs = [stack.enter_context(claimcheck_process(args.data_dir, **SETTINGS))]
+        bases = [base for base, _ in procs]
+        for base in bases:
+            httpx.post(f"{base}/api/verify", json={"claim": CLAIMS[0]}, timeout=120)  # warm
+        kill = (procs[0][1].pid, args.kill_after) if args.kill_after is not None else None
+        emit("load", asyncio.run(run(bases, args.clients, args.seconds, lib, kill)))
 
 
 if __name__ == "__main__":

@@ -198,6 +198,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 
     engine = _open(ctx, progress=True)
     engine.warm()
+    engine.store.follow(engine.settings.sync_interval)  # with a Chroma server: writes by other replicas come in
     click.echo(f"claimcheck: {len(engine.store.reports())} reports; http://{host}:{port}/", err=True)
     uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
 

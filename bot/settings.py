@@ -20,6 +20,13 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("claimcheck-data"), description="where the index lives (one owning process)")
     chroma_url: str = Field("", description="a Chroma server (http://host:8000); empty = embedded in data_dir")
+    sync_interval: float = Field(
+        2.0,
+        gt=0,
+        le=300,
+        description="with a Chroma server: seconds between checks of the shared library's version stamp; a report "
+        "written through another replica is cited here within this plus one sync",
+    )
     embedding_model: str = Field("all-MiniLM-L6-v2", description="sentence-transformers name or path")
     verifier: str = Field("shipped", description="'shipped', a folder with verifier.onnx, or a HF NLI model")
     combiner: str = Field(

@@ -70,10 +70,12 @@ class Store:
             if self.shared is not None:
                 self._check_shared_model()
                 self._adopt_local_library()
-                self._sync_catalog()  # before the keyword index loads, so it starts from the shared library
+                stamp, _ = self._sync_catalog()  # before the keyword index loads: it starts from the shared library
             else:
+                stamp = ""
                 self.finish_removals()  # before the keyword index loads, so it never holds a half-removed report
             self.keywords = KeywordSearch(self.data_dir / "bm25", self.catalog)
+            self.synced_stamp, self.synced_at = stamp, time.time()
             undo.pop_all()
 
     def close(self) -> None:
@@ -254,12 +256,14 @@ class Store:
         if self.shared is None:
             return False
         with self._writing:
-            changed = self._sync_catalog()
+            stamp, changed = self._sync_catalog()
             if changed:
                 self.refresh_keyword_index()
+            self.synced_stamp, self.synced_at = stamp, time.time()  # current only once the keyword index is
             return changed
 
-    def _sync_catalog(self) -> bool:
+    def _sync_catalog(self) -> tuple[str, bool]:
+        """Mirror the shared rows into the catalog; returns the stamp they are as of, and whether anything changed."""
         stamp = self.shared.stamp()
         rows = self.shared.rows()
         mirrored = self.catalog.report_hashes()
@@ -271,10 +275,9 @@ class Store:
         copied = 0
         for s in range(0, len(fresh), 50):
             copied += self._copy(fresh[s : s + 50])
-        self.synced_stamp, self.synced_at = stamp, time.time()
         if gone or copied:
             log.info("synced the shared library: %d reports removed, %d copied", len(gone), copied)
-        return bool(gone or copied)
+        return stamp, bool(gone or copied)
 
     def _copy(self, rows: list[SharedReport]) -> int:
         """Mirror complete shared reports into the catalog, with their vectors in the local cache. A report whose

@@ -74,7 +74,9 @@ def test_verify_and_health(server):
     }
     assert {"embed_ms", "search_ms", "verify_ms", "total_ms"} <= set(body["timings"])
     h = httpx.get(f"{base}/api/health").json()
-    assert h["status"] == "ok" and h["reports"] >= 1
+    assert h["status"] == "ok" and h["reports"] >= 1 and h["library"] == "local"
+    ready = httpx.get(f"{base}/api/ready")  # one process over its own folder: always current
+    assert ready.status_code == 200 and ready.json()["ready"] is True
     assert httpx.get(f"{base}/openapi.json").json()["paths"]["/api/verify"]
 
 
@@ -278,6 +280,10 @@ def test_cors_and_frame_ancestors(server):
         f"{base}/api/verify", headers={"Origin": "http://evil.test", "Access-Control-Request-Method": "POST"}
     )
     assert no.headers.get("access-control-allow-origin") is None
+    delete = httpx.options(
+        f"{base}/api/reports/r1", headers={"Origin": "http://allowed.test", "Access-Control-Request-Method": "DELETE"}
+    )  # an embedding site's admin page may remove reports (with the token)
+    assert delete.status_code == 200 and "DELETE" in delete.headers["access-control-allow-methods"]
     csp = httpx.get(f"{base}/api/health").headers["content-security-policy"]
     assert csp == "frame-ancestors 'self'"
 

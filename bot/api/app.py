@@ -36,7 +36,7 @@ def create_app(engine: Engine, with_ui: bool = True) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.allowed_origins,
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Content-Type", "Authorization"],
         )
     app.add_exception_handler(InputError, _refused)
