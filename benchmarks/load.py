@@ -41,8 +41,10 @@ SETTINGS = {"CLAIMCHECK_INGEST_TOKEN": TOKEN, "CLAIMCHECK_RATE_LIMIT_PER_MINUTE"
 
 @dataclass
 class Balancer:
-    """Round robin over replicas' base URLs with passive health checks: a replica that refuses a connection is out
-    (the request never reached it, so it is safe to send elsewhere, as nginx's ``proxy_next_upstream error`` does)."""
+    """Round robin over replicas' base URLs with passive health checks, as deploy/nginx.conf configures nginx: a
+    replica that fails a request is out. A request that never reached it (connection refused) goes to the next one;
+    a request that failed on the way (the replica died with it in flight) goes to the next one only when it is safe to
+    repeat (``retry``: a check writes nothing), else it is an error for the caller."""
 
     bases: list[str]
     down: set[str] = field(default_factory=set)
@@ -52,7 +54,7 @@ class Balancer:
     def live(self) -> list[str]:
         return [b for b in self.bases if b not in self.down]
 
-    async def post(self, client: httpx.AsyncClient, path: str, **kwargs) -> httpx.Response:
+    async def post(self, client: httpx.AsyncClient, path: str, retry: bool = False, **kwargs) -> httpx.Response:
         while True:
             live = self.live()
             if not live:
@@ -63,8 +65,10 @@ class Balancer:
             except httpx.ConnectError:
                 self.down.add(base)
                 continue
-            except httpx.HTTPError:
-                self.down.add(base)  # it died with this request in flight: an error the caller counts
+            except httpx.TransportError:
+                self.down.add(base)  # it died with this request in flight
+                if retry:
+                    continue
                 raise
             self.served[base] = self.served.get(base, 0) + 1
             return response
@@ -79,7 +83,7 @@ async def client_loop(
         t0 = time.monotonic()
         error = None
         try:
-            r = await lb.post(client, "/api/verify", json={"claim": CLAIMS[(i + n) % len(CLAIMS)]})
+            r = await lb.post(client, "/api/verify", retry=True, json={"claim": CLAIMS[(i + n) % len(CLAIMS)]})
             if r.status_code != 200:
                 error = r.status_code
             else:

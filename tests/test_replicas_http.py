@@ -9,6 +9,7 @@ import asyncio
 import threading
 import time
 from contextlib import ExitStack
+from pathlib import Path
 
 import chromadb
 import httpx
@@ -136,11 +137,47 @@ def test_concurrent_uploads_through_both_replicas_lose_and_duplicate_nothing(rep
     assert passages.count() == sum(listed(one).values())  # no passage twice, none missing
 
 
+def test_the_deploy_proxy_config_spreads_the_api_and_keeps_the_chat_on_one_replica(replicas, tmp_path):
+    """deploy/nginx.conf, as compose runs it, with its upstream servers swapped for the two loopback replicas."""
+    import shutil
+    import subprocess
+
+    from tests.helpers import ROOT, free_port, wait_for_http
+
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        pytest.skip("nginx is not installed (.ci/run installs it): the proxy recipe is not exercised")
+    _, (one, _), (two, _) = replicas
+    servers = "".join(f"    server {b.removeprefix('http://')} max_fails=1 fail_timeout=10s;\n" for b in (one, two))
+    snippet = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert snippet.count("    server claimcheck:7860 max_fails=1 fail_timeout=10s;\n") == 2
+    port = free_port()
+    snippet = snippet.replace("    server claimcheck:7860 max_fails=1 fail_timeout=10s;\n", servers)
+    snippet = snippet.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "nginx.conf").write_text(
+        f"daemon off;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/logs/error.log;\nevents {{}}\n"
+        f"http {{\naccess_log off;\nclient_body_temp_path {tmp_path}/body;\nproxy_temp_path {tmp_path}/proxy;\n"
+        f"{snippet}\n}}\n"
+    )
+    proc = subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")])
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert wait_for_http(f"{base}/api/ready", 20), (tmp_path / "logs" / "error.log").read_text()
+        reply = verify(base, "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack")
+        assert reply["citations"]
+        page = httpx.get(f"{base}/", timeout=30)
+        assert page.status_code == 200 and "gradio" in page.text.lower()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def test_killing_one_replica_under_load_leaves_the_other_answering(replicas):
     _, (one, proc_one), (two, _) = replicas
     result = asyncio.run(run([one, two], clients=8, seconds=16, lib=bulletins(), kill=(proc_one.pid, 10.0)))
-    assert result["errors"] <= result["in_flight_at_kill"]  # only requests in flight on the killed one
-    assert result["errors_started_after_kill"] == 0
+    assert result["in_flight_at_kill"] > 0  # the kill did land under load
+    assert result["errors"] == 0  # the checks in flight on the killed replica were repeated on the other
     assert result["ingest_status"] == 200 and result["cited_reports_all_listed"]
     assert result["served_per_replica"][1] > 0
     assert httpx.get(f"{two}/api/ready").json()["ready"]
