@@ -66,7 +66,11 @@ def main() -> None:
         with chroma_server(work / "chroma") as url:
             chroma_pid = _listener_pid(int(url.rsplit(":", 1)[1]))
             t0 = time.monotonic()
-            env = {"CLAIMCHECK_CHROMA_URL": url, "CLAIMCHECK_SEEDS_DIR": str(seeds), "CLAIMCHECK_RATE_LIMIT_PER_MINUTE": "0"}
+            env = {
+                "CLAIMCHECK_CHROMA_URL": url,
+                "CLAIMCHECK_SEEDS_DIR": str(seeds),
+                "CLAIMCHECK_RATE_LIMIT_PER_MINUTE": "0",
+            }
             with claimcheck_process(work / "replica", 3600, **env) as (base, proc):
                 start_s = time.monotonic() - t0
                 reports = httpx.get(f"{base}/api/health").json()
