@@ -327,3 +327,25 @@ def test_the_token_never_reaches_the_logs(server, caplog):
             headers={"Authorization": "Bearer not-the-token"},
         )
     assert TOKEN not in caplog.text and "not-the-token" not in caplog.text
+
+
+def test_a_report_another_replica_keeps_writing_answers_503_and_loses_nothing(server, monkeypatch):
+    """With replicas, a report whose write lease another replica held past the wait: 503 with Retry-After, and the
+    library is as it was."""
+    from bot.api import reports
+    from index.shared import LeaseTimeout
+
+    base, _, engine = server
+    before = [r.id for r in engine.store.reports()]
+
+    def busy(*args, **kwargs):
+        raise LeaseTimeout("report 'x' is being written by another replica; try again later")
+
+    monkeypatch.setattr(reports, "ingest", busy)
+    r = httpx.post(
+        f"{base}/api/reports",
+        files=[("files", ("x.txt", b"date 2022-07-04\nA report.", "text/plain"))],
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert r.status_code == 503 and r.headers["retry-after"] == "5" and "another replica" in r.json()["detail"]
+    assert [r.id for r in engine.store.reports()] == before

@@ -16,6 +16,7 @@ from bot.api import docs, health, reports, verify, widget
 from bot.api.guards import BodyLimit, FrameAncestors, RateLimiter
 from bot.engine import Engine
 from bot.request import InputError
+from index.shared import LeaseTimeout
 
 log = logging.getLogger("claimcheck.api")
 
@@ -40,6 +41,7 @@ def create_app(engine: Engine, with_ui: bool = True) -> FastAPI:
             allow_headers=["Content-Type", "Authorization"],
         )
     app.add_exception_handler(InputError, _refused)
+    app.add_exception_handler(LeaseTimeout, _busy)
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(verify.router, dependencies=[Depends(RateLimiter(settings.rate_limit_per_minute))])
     app.include_router(health.router)
@@ -56,6 +58,11 @@ def create_app(engine: Engine, with_ui: bool = True) -> FastAPI:
 async def _refused(request: Request, exc: Exception) -> JSONResponse:
     """A request the user must fix: 422 with the one sentence that says what to fix, as every door words it."""
     return JSONResponse({"detail": str(exc)}, status_code=422)
+
+
+async def _busy(request: Request, exc: Exception) -> JSONResponse:
+    """Another replica kept writing the same report past the wait: nothing was lost, the client may retry."""
+    return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
