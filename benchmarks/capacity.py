@@ -4,7 +4,8 @@
 Claims are sent one at a time (the 60 ISW dev claims, or the load test's claims without ../shared/data), and each
 process's CPU time is read from /proc before and after: CPU seconds are what a replica or a Chroma node sells, and
 unlike latency they hardly change when other work shares the cores. The stage means come from each reply's timings
-(wall clock, one request at a time).
+(wall clock, one request at a time). Then a new replica joins, timed twice: the sync alone (catalog mirror, vector
+cache and keyword index from Chroma) and a whole ``claimcheck serve`` start until it answers.
 
 Usage: python -m benchmarks.capacity [--isw-reports N] [--rounds 2]
 """
@@ -22,6 +23,7 @@ import httpx
 
 from benchmarks.common import SHARED, emit, pct, read_jsonl
 from benchmarks.load import CLAIMS
+from index.store import Store
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -92,6 +94,13 @@ def main() -> None:
                 replica_cpu = (cpu_seconds(proc.pid) - replica0) / n
                 chroma_cpu = (cpu_seconds(chroma_pid) - chroma0) / n
                 wall = (time.monotonic() - wall0) / n
+                t = time.monotonic()
+                with Store(work / "joining", url):  # a new replica's catalog mirror and keyword index, from Chroma
+                    join_sync = time.monotonic() - t
+                t = time.monotonic()
+                with claimcheck_process(work / "second", 600, **env) as (second, _):
+                    join_serve = time.monotonic() - t
+                    assert httpx.get(f"{second}/api/ready").json()["ready"]
     emit(
         "capacity",
         {
@@ -105,6 +114,8 @@ def main() -> None:
             "p95_ms": round(pct(lat, 0.95), 1),
             "stage_means_ms": {k: round(sum(v) / len(v), 1) for k, v in stages.items()},
             "replica_start_with_seeding_s": round(start_s, 1),
+            "join_sync_s": round(join_sync, 1),
+            "join_serve_s": round(join_serve, 1),
         },
     )
 
