@@ -289,6 +289,7 @@ def eval_cmd(
             "accuracy",
             "macro_f1",
             "evidence_recall",
+            "evidence_at_1",
             "citation_precision",
             "fabricated",
             "abstention_rate",

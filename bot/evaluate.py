@@ -76,7 +76,7 @@ def run_claims(
 def summarise(engine: Engine, results: list[ClaimResult]) -> tuple[dict, list[dict]]:
     gold = [r.gold.label for r in results]
     pred = [GOLD_OF_VERDICT[Verdict(r.reply["verdict"] or Verdict.NOT_ENOUGH_EVIDENCE)] for r in results]
-    rows, recall_hits, recall_n, cite_gold, cite_n, fabricated = [], 0, 0, 0, 0, 0
+    rows, recall_hits, first_hits, recall_n, cite_gold, cite_n, fabricated = [], 0, 0, 0, 0, 0, 0
     for r, p in zip(results, pred):
         texts = {}
         gold_flags = []
@@ -88,6 +88,7 @@ def summarise(engine: Engine, results: list[ClaimResult]) -> tuple[dict, list[di
         if r.gold.label in (GoldLabel.SUPPORTS, GoldLabel.REFUTES) and r.gold.evidence:
             recall_n += 1
             recall_hits += any(gold_flags[:3])
+            first_hits += any(gold_flags[:1])
             cite_n += len(gold_flags)
             cite_gold += sum(gold_flags)
         rows.append(
@@ -113,6 +114,8 @@ def summarise(engine: Engine, results: list[ClaimResult]) -> tuple[dict, list[di
         "accuracy": accuracy(gold, pred),
         "macro_f1": macro_f1(gold, pred, GOLD_LABELS),
         "evidence_recall": round(recall_hits / recall_n, 4) if recall_n else None,
+        # the first citation is a gold passage: the one a reader looks at (and a decisive verdict rests on)
+        "evidence_at_1": round(first_hits / recall_n, 4) if recall_n else None,
         "citation_precision": round(cite_gold / cite_n, 4) if cite_n else None,
         "fabricated": fabricated,
         "abstention_rate": round(verdicts.get(Verdict.NOT_ENOUGH_EVIDENCE, 0) / max(1, len(results)), 4),

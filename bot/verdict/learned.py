@@ -74,10 +74,12 @@ class LearnedDecision:
             return Decision(
                 verdict, round(float(p[1]), 4), [], _side(best.refute, scored, "contradict", attributed), related
             )
-        # Undecided: the sentences each side would rest on lead the closest passages, then the rest by alignment.
-        leads = [c for c in (best.support, best.refute) if c is not None]
-        related = leads + [c for c in related if all(c is not lead for lead in leads)]
+        # Undecided: the sentences each side would rest on lead the closest passages (the side the evidence leans
+        # to first), then the rest by alignment.
         lean = verdict if verdict != Verdict.NOT_ENOUGH_EVIDENCE else None
+        pair = (best.refute, best.support) if lean == Verdict.REFUTED else (best.support, best.refute)
+        leads = [c for c in pair if c is not None]
+        related = leads + [c for c in related if all(c is not lead for lead in leads)]
         return Decision(
             Verdict.NOT_ENOUGH_EVIDENCE, round(float(p[2]), 4), [], [], related, lean, round(float(p[k]), 4)
         )
