@@ -381,3 +381,25 @@ def test_bf16_autocast_is_chosen_by_device_and_setting():
     assert train.bf16_device("cuda", "off") is True  # a GPU always trains in bf16 autocast, as before
     assert isinstance(train.bf16_device("cpu", "auto"), bool)
     assert train.parser().parse_args(["--data", "d", "--base", "b", "--out", "o"]).bf16 == "auto"
+
+
+def test_the_recipe_trains_on_the_sets_added_2026_12_03_and_no_longer_holds_them_out(tmp_path):
+    from bot.training import recipe
+
+    trained = {rel for rel, *_ in recipe.NLI_SETS}
+    held = set(recipe.EVAL_SETS.values())
+    assert {"3way/lingnli_train.jsonl", "3way/mnli_dev_matched_full.jsonl", "3way/fm2_dev.jsonl"} <= trained
+    assert not trained & held
+    # The full MNLI dev-matched set holds the matched sample: mismatched is what stays held out.
+    assert "3way/mnli_dev_matched_sample1k.jsonl" not in held
+    assert "3way/mnli_dev_mismatched_sample1k.jsonl" in held
+    assert not any("fm2" in name or "fm2" in rel for name, rel in recipe.EVAL_SETS.items())
+    # LingNLI val is held out without its rows whose premise MNLI dev-matched shares (trained on).
+    folder = tmp_path / "nli" / "3way"
+    folder.mkdir(parents=True)
+    rows = [
+        {"premise": "p1", "hypothesis": "shares a trained premise", "label": "neutral", "premise_in_mnli_dev": True},
+        {"premise": "p2", "hypothesis": "held out", "label": "entailment", "premise_in_mnli_dev": False},
+    ]
+    (folder / "lingnli_val.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert [r["h"] for r in recipe.eval_rows(tmp_path)["lingnli_val"]] == ["held out"]

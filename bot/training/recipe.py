@@ -41,6 +41,12 @@ NLI_SETS: list[tuple[str, int | None, str | None, float]] = [
     ("3way/healthver_dev.jsonl", None, None, 1.5),
     ("3way/fever_symmetric_dev.jsonl", None, None, 1.5),
     ("3way/wice_dev.jsonl", None, None, 1.5),
+    # Added 2026-12-03: LingNLI train (crowd-written, MNLI-style), the full MNLI dev-matched set (so MNLI-matched is
+    # no longer held out: report mismatched) and Fool Me Twice dev (Wikipedia claims written to fool a verifier, labels
+    # entailment / contradiction only: no longer held out either).
+    ("3way/lingnli_train.jsonl", None, None, 1.0),
+    ("3way/mnli_dev_matched_full.jsonl", None, None, 1.0),
+    ("3way/fm2_dev.jsonl", None, None, 1.5),
     ("3way/imppres_implicature.jsonl", 1500, None, 0.5),
     ("3way/imppres_presupposition.jsonl", 1500, None, 0.5),
     ("3way/breaking_nli_test.jsonl", 1500, None, 0.5),
@@ -61,10 +67,11 @@ NLI_SETS: list[tuple[str, int | None, str | None, float]] = [
     ("2way/dnc_verbnet_train.jsonl", 500, "not_entailment", 0.5),
     ("2way/dnc_sentiment_train.jsonl", 500, "not_entailment", 0.5),
 ]
-# Held out: never trained on, reported in the model card.
+# Held out: never trained on, reported in the model card. Not the MNLI dev-matched sample: the full dev-matched set it
+# comes from is trained on. LingNLI val keeps only its rows whose premise is not an MNLI dev-matched one (eval_rows).
 EVAL_SETS: dict[str, str] = {
-    "mnli_matched": "3way/mnli_dev_matched_sample1k.jsonl",
     "mnli_mismatched": "3way/mnli_dev_mismatched_sample1k.jsonl",
+    "lingnli_val": "3way/lingnli_val.jsonl",
     "anli_r1": "3way/anli_r1_dev.jsonl",
     "sick_test": "3way/sick_test.jsonl",
     "healthver_test": "3way/healthver_test.jsonl",
@@ -179,7 +186,8 @@ def eval_rows(data: Path) -> dict[str, list[dict]]:
             sets[name] = [
                 _row(r["premise"], r["hypothesis"], r["label"], name, 1.0)
                 for r in read_jsonl(path)
-                if r["label"] in LABELS
+                # LingNLI val marks the premises MNLI dev-matched shares: trained on, so not held out.
+                if r["label"] in LABELS and not r.get("premise_in_mnli_dev")
             ]
     claims = data / "isw-2022" / "claims_dev.jsonl"
     if claims.exists():
