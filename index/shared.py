@@ -39,6 +39,10 @@ class LeaseTimeout(RuntimeError):
     """Another writer held a report's lease for longer than the caller would wait."""
 
 
+class LeaseLost(RuntimeError):
+    """This writer's lease on a report expired and another writer took it: this writer's write is abandoned."""
+
+
 @dataclass(frozen=True)
 class SharedReport:
     """A report's shared row, without its text."""
@@ -167,6 +171,17 @@ class SharedLibrary:
             yield True
         finally:
             self._meta.delete(ids=[key], where={"owner": self.writer})
+
+    def hold(self, report_id: str) -> None:
+        """Renew this writer's lease on a report before its next write, or raise ``LeaseLost`` when it expired and
+        another writer took it (a write that stalled past ``LEASE_SECONDS``: a pause, a huge report, a slow server).
+        Called before every write under a lease, so a stalled writer never mixes its rows with its successor's.
+        Expiry is compared across machines' clocks: keep them in sync (NTP); the lease is minutes, skew seconds."""
+        key = f"lease:{report_id}"
+        got = self._meta.get(ids=[key], include=["metadatas"])
+        if not got["ids"] or got["metadatas"][0].get("owner") != self.writer:
+            raise LeaseLost(f"lost the write lease of report {report_id!r} to another replica; its write was dropped")
+        self._meta.update(ids=[key], metadatas=[{"owner": self.writer, "expires": time.time() + LEASE_SECONDS}])
 
 
 def _row(report_id: str, meta: dict) -> SharedReport:

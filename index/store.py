@@ -31,9 +31,9 @@ from index.keyword_search import KeywordSearch
 from index.lock import DataDirInUse, DataDirLock
 from index.report import Report
 from index.search import PassageInfo
-from index.shared import LeaseTimeout, SharedLibrary, SharedReport
+from index.shared import LeaseLost, LeaseTimeout, SharedLibrary, SharedReport
 
-__all__ = ["DataDirInUse", "LeaseTimeout", "PassageInfo", "ReportInfo", "Store", "StoreCorrupt"]
+__all__ = ["DataDirInUse", "LeaseLost", "LeaseTimeout", "PassageInfo", "ReportInfo", "Store", "StoreCorrupt"]
 
 log = logging.getLogger("claimcheck.store")
 
@@ -64,7 +64,8 @@ class Store:
             # Writes of one report, and syncs, exclude each other within this process (leases do it across replicas).
             self._writing = threading.RLock()
             self.synced_stamp = ""
-            self.synced_at = 0.0
+            self.synced_at = 0.0  # when this replica last knew itself current (a sync, or a poll that found no change)
+            self.skipped: list[str] = []  # shared reports the last sync could not mirror (retried by the next)
             self._stop = threading.Event()
             self._follower: threading.Thread | None = None
             if self.shared is not None:
@@ -127,10 +128,12 @@ class Store:
         return self.keywords.ids()
 
     def rebuild_keyword_index(self) -> None:
-        self.keywords.rebuild()
+        with self._writing:  # never beside a sync changing the catalog it reads
+            self.keywords.rebuild()
 
     def refresh_keyword_index(self) -> None:
-        self.keywords.refresh()
+        with self._writing:
+            self.keywords.refresh()
 
     # ------------------------------------------------------------------ writes (ingest)
     def stored_hash(self, report_id: str) -> tuple[str, str] | None:
@@ -142,37 +145,56 @@ class Store:
 
     @contextmanager
     def writing(self, report_id: str) -> Iterator[None]:
-        """Hold the right to write one report: this process's write lock, and with a Chroma server the report's
-        lease, so two replicas writing the same report take turns (the second then finds it written)."""
-        with self._writing:
-            if self.shared is None:
+        """Hold the right to write one report: with a Chroma server the report's lease (taken first, so waiting for
+        another replica never blocks this one's syncs), then this process's write lock. On leaving, with a server,
+        the library's stamp is moved even when nothing was written (a retry after a failed announcement must still
+        announce), and retried, so a write other replicas never hear of can only come from a server that stays
+        down; the follower's periodic full comparison catches even that."""
+        if self.shared is None:
+            with self._writing:
                 yield
+            return
+        with self.shared.lease(report_id), self._writing:
+            try:
+                yield
+            finally:
+                self._announce()
+
+    def _announce(self, attempts: int = 5) -> None:
+        for attempt in range(attempts):
+            try:
+                self.shared.bump()
                 return
-            with self.shared.lease(report_id):
-                yield
+            except Exception:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.2 * 2**attempt)
 
     def begin_report(self, report: Report) -> None:
         """Mark a report pending and drop its old passages everywhere: from here it is invisible until complete."""
+        if self.shared is not None:  # under the report's lease (``writing``); no local lock across network calls
+            self.shared.hold(report.id)
+            self.shared.put(report, "pending")
+            self.dense.delete_report(report.id)
+            self.catalog.begin(report)
+            return
         with self.catalog.lock:
-            if self.shared is not None:
-                self.shared.put(report, "pending")  # (under the report's lease: ``writing``)
-                self.dense.delete_report(report.id)
-                self.catalog.begin(report)
-                return
             # A report the catalog has never seen has nothing in Chroma (vectors are only written after its
             # pending row, and removed before it), so the filtered delete is skipped for it.
             if self.catalog.begin(report):
                 self.dense.delete_report(report.id)
 
     def add_passages(self, report: Report, passages: Sequence[Passage], vectors: np.ndarray) -> None:
+        if self.shared is not None:
+            self.shared.hold(report.id)
         self.dense.add(report, passages, vectors)
 
     def complete_report(self, report: Report, passages: Sequence[Passage]) -> None:
         """The commit point of a report: passages recorded, status complete, visible to readers (to other replicas
         once they see the new stamp)."""
         if self.shared is not None:
-            self.shared.put(report, "complete", len(passages))
-            self.shared.bump()
+            self.shared.hold(report.id)  # a writer that lost its lease must not mark its successor's rows complete
+            self.shared.put(report, "complete", len(passages))  # announced when ``writing`` ends
         self.catalog.complete(report, passages)
 
     def delete_report(self, report_id: str) -> bool:
@@ -187,18 +209,18 @@ class Store:
             return self._delete(report_id)
 
     def _delete(self, report_id: str) -> bool:
+        if self.shared is not None:  # under the report's lease; announced when ``writing`` ends
+            if self.shared.row(report_id) is None:
+                self.catalog.delete(report_id)  # a mirror row the server no longer has
+                return False
+            self.shared.hold(report_id)
+            self.shared.set_status(report_id, "removing")
+            self.catalog.mark_removing(report_id)
+            self.dense.delete_report(report_id)
+            self.shared.drop(report_id)
+            self.catalog.delete(report_id)
+            return True
         with self.catalog.lock:
-            if self.shared is not None:
-                if self.shared.row(report_id) is None:
-                    self.catalog.delete(report_id)  # a mirror row the server no longer has
-                    return False
-                self.shared.set_status(report_id, "removing")
-                self.catalog.mark_removing(report_id)
-                self.dense.delete_report(report_id)
-                self.shared.drop(report_id)
-                self.shared.bump()
-                self.catalog.delete(report_id)
-                return True
             if not self.catalog.mark_removing(report_id):
                 return False
             self.dense.delete_report(report_id)
@@ -240,11 +262,15 @@ class Store:
         """Remove a report left ``status`` by a killed writer; False when a live writer holds it (shared only)."""
         if self.shared is None:
             return self._delete(report_id)
-        with self._writing, self.shared.lease(report_id, wait=0) as held:
+        with self.shared.lease(report_id, wait=0) as held:
             if not held:
                 return False
-            row = self.shared.row(report_id)
-            return row is not None and row.status == status and self._delete(report_id)
+            with self._writing:
+                row = self.shared.row(report_id)
+                done = row is not None and row.status == status and self._delete(report_id)
+            if done:
+                self._announce()
+            return done
 
     # ------------------------------------------------------------------ replicas (with a Chroma server)
     def sync(self) -> bool:
@@ -266,6 +292,7 @@ class Store:
         """Mirror the shared rows into the catalog; returns the stamp they are as of, and whether anything changed."""
         stamp = self.shared.stamp()
         rows = self.shared.rows()
+        self.skipped = []
         mirrored = self.catalog.report_hashes()
         complete = {rid: row for rid, row in rows.items() if row.status == "complete"}
         gone = [rid for rid in mirrored if rid not in complete]
@@ -281,16 +308,16 @@ class Store:
 
     def _copy(self, rows: list[SharedReport]) -> int:
         """Mirror complete shared reports into the catalog, with their vectors in the local cache. A report whose
-        rows do not match its row's passage count is being rewritten: skipped, the next stamp brings it."""
+        rows do not match its row's passage count is being rewritten (or was left broken): skipped and listed in
+        ``skipped``; the next sync tries it again."""
         texts = self.shared.texts([r.id for r in rows])
         copied = 0
         for row in rows:
             text = texts.get(row.id)
-            if text is None:
-                continue
-            report = Report(row.id, row.title, row.date, row.url, row.source, text)
-            passages = [_passage(pid, row.id, text) for pid in self.dense.ids_of(row.id)]
-            if len(passages) != row.n_passages or report.content_hash != row.hash or None in passages:
+            report = Report(row.id, row.title, row.date, row.url, row.source, text or "")
+            passages = [_passage(pid, row.id, report.text) for pid in self.dense.ids_of(row.id)] if text else []
+            if text is None or len(passages) != row.n_passages or report.content_hash != row.hash or None in passages:
+                self.skipped.append(row.id)
                 continue
             passages.sort(key=lambda p: p.start)
             cached = self.catalog.cached_vectors({p.content_hash for p in passages})
@@ -305,19 +332,31 @@ class Store:
 
     def is_current(self) -> bool:
         """Whether this replica has synced the library's latest stamp (always, without a server)."""
-        return self.shared is None or self.shared.stamp() == self.synced_stamp
+        if self.shared is None or self.shared.stamp() == self.synced_stamp:
+            self.synced_at = time.time()
+            return True
+        return False
 
-    def follow(self, every: float = 2.0) -> None:
-        """Poll the shared stamp every ``every`` seconds in a daemon thread and sync when it moves (no-op embedded).
+    def behind_seconds(self) -> float:
+        """0 when current; else how long since this replica last knew itself current. A replica catching up with a
+        stream of writes stays within a sync interval or two; one whose follower is stuck or cut off keeps growing."""
+        return 0.0 if self.is_current() else max(0.0, time.time() - self.synced_at)
+
+    def follow(self, every: float = 2.0, full_every: int = 30) -> None:
+        """Poll the shared stamp every ``every`` seconds in a daemon thread and sync when it moves (no-op embedded);
+        every ``full_every`` polls, sync whatever the stamp says (a write whose announcement was lost, a report a
+        sync skipped).
 
         A write through another replica is therefore seen here within ``every`` seconds plus one sync (docs)."""
         if self.shared is None or self._follower is not None:
             return
 
         def loop() -> None:
+            ticks = 0
             while not self._stop.wait(every):
+                ticks += 1
                 try:
-                    if self.shared.stamp() != self.synced_stamp:
+                    if not self.is_current() or ticks % full_every == 0 or self.skipped:
                         self.sync()
                 except Exception:  # a server blip: keep serving what we have, try again next round
                     log.warning("could not sync with the shared library", exc_info=True)
@@ -335,13 +374,20 @@ class Store:
 
     def _adopt_local_library(self) -> None:
         """A catalog built against this server before libraries were shared: publish its complete reports as shared
-        rows once (their passages are already in Chroma), so the first sync does not drop them."""
+        rows once (those whose passages are all on this server), so the first sync does not drop them. Reports of a
+        folder built without a server are not on it: the first sync drops them from the mirror, and ingesting their
+        sources again puts them on the server."""
         if self.shared.stamp() or self.shared.rows() or not self.catalog.report_infos:
             return
+        adopted = 0
         for info in self.catalog.reports():
+            if len(self.dense.ids_of(info.id)) != info.n_passages:  # built embedded, or half gone: not on this server
+                continue
             report = Report(info.id, info.title, info.date, info.url, info.source, self.catalog.report_text(info.id))
             self.shared.put(report, "complete", info.n_passages)
-        self.shared.bump()
+            adopted += 1
+        if adopted:
+            self.shared.bump()
 
     def cached_vectors(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
         return self.catalog.cached_vectors(hashes)

@@ -176,3 +176,60 @@ def test_a_library_of_another_embedding_model_is_refused(chroma_url, tmp_path, e
         ingest_reports(one, make_reports(1), embedder.encode)
     with pytest.raises(StoreCorrupt, match="embedding model"):
         Store(tmp_path / "two", chroma_url, embedding_model="another-model")
+
+
+def test_a_writer_that_lost_its_lease_writes_nothing_more(chroma_url, tmp_path, monkeypatch):
+    """A write that stalled past the lease (a pause, a huge report) must not mix its rows with its successor's."""
+    from index.store import LeaseLost
+
+    rep = report("slow", "Russian forces shelled Kharkiv on May 3.")
+    with Store(tmp_path / "one", chroma_url) as one, Store(tmp_path / "two", chroma_url) as two:
+        monkeypatch.setattr(shared, "LEASE_SECONDS", 0.5)
+        with one.shared.lease("slow"):
+            one.begin_report(rep)
+            time.sleep(0.6)  # stalled: the lease expires
+            with two.shared.lease("slow", wait=5) as got:
+                assert got  # taken over
+                with pytest.raises(LeaseLost):
+                    one.complete_report(rep, [])
+        assert one.stored_hash("slow") == (rep.content_hash, "pending")  # never marked complete by the loser
+
+
+def test_a_lost_announcement_is_caught_by_a_full_comparison(chroma_url, tmp_path, embedder, monkeypatch):
+    with Store(tmp_path / "one", chroma_url) as one, Store(tmp_path / "two", chroma_url) as two:
+
+        def down() -> None:
+            raise ConnectionError("the Chroma server went away for a moment")
+
+        monkeypatch.setattr(one.shared, "bump", down)
+        monkeypatch.setattr(time, "sleep", lambda s: None)  # the announcement's retries, without their waits
+        with pytest.raises(ConnectionError):
+            ingest_reports(one, [report("quiet", "Ukrainian forces struck a ferry in Chornomorsk.")], embedder.encode)
+        assert one.stored_hash("quiet")[1] == "complete"  # written, but never announced
+        assert two.is_current() and two.reports() == []  # the stamp did not move
+        assert two.sync()  # what the follower does every ``full_every`` polls whatever the stamp says
+        assert [r.id for r in two.reports()] == ["quiet"]
+
+
+def test_a_folder_built_without_a_server_is_not_published_to_one(chroma_url, tmp_path, embedder):
+    """Its passages are in its own embedded Chroma, not on the server: publishing its reports would list reports no
+    replica can search. They leave the mirror, and ingesting them again puts them on the server (no re-embedding)."""
+    reps = make_reports(2)
+    with Store(tmp_path / "one") as embedded:
+        ingest_reports(embedded, reps, embedder.encode)
+    with Store(tmp_path / "one", chroma_url) as one:
+        assert one.reports() == []
+        result = ingest_reports(one, reps, embedder.encode)
+        assert sorted(result.added) == ["r000", "r001"] and result.embedded == 0
+        assert one.counts()["chroma"] == one.counts()["passages"] > 0
+
+
+def test_readiness_tolerates_catching_up_but_not_a_stuck_replica(chroma_url, tmp_path, embedder):
+    with Store(tmp_path / "one", chroma_url) as one, Store(tmp_path / "two", chroma_url) as two:
+        assert two.behind_seconds() == 0.0
+        ingest_reports(one, [report("new", "Ukrainian forces liberated Lyman on October 1.")], embedder.encode)
+        assert 0.0 < two.behind_seconds() < 5  # behind since its last check: catching up
+        two.synced_at -= 600  # as if its follower had been stuck for ten minutes
+        assert two.behind_seconds() > 600
+        two.sync()
+        assert two.behind_seconds() == 0.0

@@ -1,13 +1,13 @@
 """GET /api/health (liveness: is the process up, what does its library hold) and GET /api/ready (readiness: has this
 replica caught up with the shared library, keyword index included), for probes, load balancers and dashboards.
 
-Why two: a replica whose library lags behind the shared one is alive (restarting it would not help) but should not get
-traffic a load balancer can send elsewhere; health stays free of calls to the Chroma server, readiness makes one.
+Why two: a replica whose library has lagged behind the shared one for long is alive (restarting it would not help)
+but should not get traffic a load balancer can send elsewhere; health stays free of calls to the Chroma server,
+readiness makes one.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from fastapi import APIRouter
@@ -33,17 +33,23 @@ def health(engine: EngineDep) -> dict[str, Any]:
 
 @router.get("/ready", responses={503: {"description": "behind the shared library, or its Chroma server unreachable"}})
 def ready(engine: EngineDep) -> JSONResponse:
+    """Ready while current with the shared library, or catching up within a few sync intervals (a stream of writes
+    keeps every replica a sync behind; that is no reason to take them all out of the balancer). 503 once a replica
+    has been behind longer than that, or cannot reach Chroma."""
     store = engine.store
     body: dict[str, Any] = {
         "library": "shared" if store.shared is not None else "local",
         "reports": len(store.reports()),
         "synced_stamp": store.synced_stamp,
-        "synced_seconds_ago": round(time.time() - store.synced_at, 1),
+        "skipped_reports": list(store.skipped),
     }
     try:
-        current = store.is_current()
+        behind = store.behind_seconds()
     except Exception as exc:  # the Chroma server is down or unreachable: not ready, and say why
         return JSONResponse({**body, "ready": False, "detail": f"the Chroma server cannot be reached ({exc})"}, 503)
-    if not current:
-        body["detail"] = "the shared library has changed since this replica's last sync; it is catching up"
-    return JSONResponse({**body, "ready": current}, 200 if current else 503)
+    grace = 3 * engine.settings.sync_interval + 5
+    ready = behind <= grace
+    body.update(current=behind == 0, behind_seconds=round(behind, 1))
+    if not ready:
+        body["detail"] = f"behind the shared library for {behind:.0f} s (more than {grace:.0f} s); is it syncing?"
+    return JSONResponse({**body, "ready": ready}, 200 if ready else 503)
