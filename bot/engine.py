@@ -175,7 +175,7 @@ class Engine:
             period_is_filter=self.settings.decision == "rules",
         )
         t = _lap(timings, "prepare_ms", t)
-        vector = self.query_encoder.encode([p.query.text])[0]
+        vector = self.query_encoder.encode(list(p.query.texts))  # one row per text: the query, its rewrites
         t = _lap(timings, "embed_ms", t)
         evidence = search(p, vector, self.store)
         t = _lap(timings, "search_ms", t)

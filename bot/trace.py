@@ -28,6 +28,14 @@ class Query:
     top_k: int = 8
     max_per_report: int = 2
     candidates: int = 40
+    # A question reworded as report sentences state its answer ("Who commanded X?" -> "commander of X"): searched
+    # beside ``text``, which a question's wording alone often misses. Empty for a claim.
+    rewrites: tuple[str, ...] = ()
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """What is searched: the text, then its rewrites."""
+        return (self.text, *self.rewrites)
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,7 @@ class Plan:
     kind: Kind
     filters: Mapping[str, str | None]  # as_of / date_from / date_to as applied, ISO dates
     notes: tuple[str, ...]
-    period: tuple[date, date] | None  # the period a claim is about (for off-period evidence), None for a question
+    period: tuple[date, date] | None  # the period the request is about (for off-period evidence), None if it names none
     query: Query
 
     @property

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
 from bot.reply import Citation
+from bot.text.claim_dates import without_dates
 from bot.text.lexicon import MONTH_PATTERN, NATIONALITIES
 from bot.text.words import content_words
 from bot.verdict.candidates import Candidate
@@ -153,6 +155,7 @@ TYPE_WEIGHT = 0.5
 HEDGE_PENALTY = 0.1
 PAIR_PENALTY = 0.1
 MISSING_NAME_PENALTY = 0.2  # a sentence holding none of the names the question gives is about something else
+OFF_PERIOD_PENALTY = 0.2  # "Who commanded X in October 2022?": a report written at another time speaks of another
 SUBJECT_BONUS = 0.4
 MAX_QUALITY = 1.0 + SUBJECT_BONUS  # a titled name right before the question's verb
 SUBJECT_NEAR = 12  # characters between a name and the question's verb for the name to be read as its subject
@@ -176,8 +179,9 @@ def answer_type(question: str) -> Wanted:
 
 
 def focus_words(question: str) -> set[str]:
-    """The question's content words, less those that only say what kind of answer is wanted."""
-    return content_words(question) - _QUESTION_WORDS
+    """The question's content words, less those that only say what kind of answer is wanted and its dates (the period
+    it names weighs through ``rank``'s ``outside_period``, not as words a sentence may repeat)."""
+    return content_words(without_dates(question)) - _QUESTION_WORDS
 
 
 def alignment(question: str, sentence: str, weights: dict[str, float] | None = None) -> float:
@@ -227,9 +231,11 @@ def best_span(question: str, sentence: str) -> str:
     return max(found, key=lambda f: f[1])[0] if found else ""
 
 
-def rank(question: str, candidates: list[Candidate]) -> list[Ranked]:
+def rank(question: str, candidates: list[Candidate], outside_period: Collection[str] = ()) -> list[Ranked]:
     """``candidates`` best answer first: alignment with the question, an answer of the asked type, stated plainly.
 
+    ``outside_period``: the reports written outside the period the question names (none when it names none); their
+    sentences count a little less, since who held a post or what happened then is best told by a report of then.
     Ties keep the candidates' own order (their overlap with the question, then retrieval rank).
     """
     weights = discriminating_weights(question, [c.text for c in candidates])
@@ -241,6 +247,7 @@ def rank(question: str, candidates: list[Candidate]) -> list[Ranked]:
         score = alignment(question, c.text, weights) + TYPE_WEIGHT * quality
         score -= HEDGE_PENALTY * bool(_HEDGED.search(c.text)) + PAIR_PENALTY * (len(sentence_spans(c.text)) > 1)
         score -= MISSING_NAME_PENALTY * bool(names and not names & _stems(c.text))
+        score -= OFF_PERIOD_PENALTY * (c.report_id in outside_period)
         out.append(Ranked(c, round(max(0.0, score) / (1 + TYPE_WEIGHT * MAX_QUALITY), 4), span))  # in [0, 1]
     return sorted(out, key=lambda r: -r.score)  # stable: ties keep the candidates' order
 

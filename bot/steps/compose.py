@@ -7,10 +7,13 @@ text at ``[start:end]``; a mismatch drops the citation and says so in ``notes``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from bot.labels import Kind, Stance
 from bot.nli.signals import mismatches
 from bot.reply import Citation, Reply, answer_text
 from bot.steps.answers import answer_line, rank
+from bot.text.claim_dates import GRACE, to_int
 from bot.trace import Trace
 from bot.verdict.candidates import Candidate
 from bot.verdict.decision import Decision
@@ -23,7 +26,8 @@ def compose(trace: Trace, verifier: str, embedding_model: str) -> Reply:
     related = decision.related if decision else list(judgement.candidates)
     notes = list(plan.notes)
     cites = []
-    for cand, stance, s in citations_for(decision, related, kind, question=plan.claim):
+    outside = _outside_period(trace) if kind == Kind.QUESTION else frozenset()
+    for cand, stance, s in citations_for(decision, related, kind, question=plan.claim, outside_period=outside):
         text = evidence.texts.get(cand.report_id, "")
         if text[cand.start : cand.end] != cand.text:  # never cite what is not verbatim in the report
             notes.append(f"dropped a citation of {cand.report_id} whose quote did not match the report text")
@@ -76,7 +80,12 @@ RELATED_MIN_RATIO = 0.6
 
 
 def citations_for(
-    decision: Decision | None, related: list[Candidate], kind: Kind, limit: int = 5, question: str = ""
+    decision: Decision | None,
+    related: list[Candidate],
+    kind: Kind,
+    limit: int = 5,
+    question: str = "",
+    outside_period: Collection[str] = (),
 ) -> list[tuple[Candidate, Stance, float]]:
     """Which candidates to cite, with stance and score.
 
@@ -86,7 +95,8 @@ def citations_for(
     For a claim, a related sentence much further from its wording than the closest one (``RELATED_MIN_RATIO``) is
     left out: such sentences were mostly from neighbouring reports about other events (BENCHMARKS.md, citations).
     A question's candidates are cited best answer first (``bot/steps/answers.py``: alignment with the question and an
-    answer of the asked type), each with that score.
+    answer of the asked type, from a report of the period it names: ``outside_period`` lists those of other times),
+    each with that score.
     """
     chosen: list[tuple[Candidate, Stance, float]] = []
     if kind == Kind.CLAIM and related:
@@ -94,7 +104,7 @@ def citations_for(
         related = [c for c in related if c.overlap >= RELATED_MIN_RATIO * best]
     answer_score: dict[int, float] = {}
     if kind == Kind.QUESTION and question:
-        ranked = rank(question, related)
+        ranked = rank(question, related, outside_period)
         related, answer_score = [r.candidate for r in ranked], {id(r.candidate): r.score for r in ranked}
     stance_of: dict[int, tuple[Stance, float]] = {}
     if decision is not None:
@@ -115,6 +125,16 @@ def citations_for(
         seen.add(key)
         out.append((c, stance, s))
     return out[:limit]
+
+
+def _outside_period(trace: Trace) -> frozenset[str]:
+    """The retrieved reports written outside the period the request names (or the days just after it: ``GRACE``);
+    none when it names none or a report is undated."""
+    period = trace.plan.period
+    if period is None:
+        return frozenset()
+    lo, hi = to_int(period[0]), to_int(period[1] + GRACE)
+    return frozenset(h.report_id for h in trace.evidence.hits if h.date_int and not lo <= h.date_int <= hi)
 
 
 def _nested(a: Candidate, b: Candidate) -> bool:

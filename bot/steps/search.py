@@ -23,7 +23,8 @@ class Library(PassageSearch, Protocol):
 
 
 def search(plan: Plan, vector: np.ndarray, library: Library) -> Evidence:
-    """The passages for ``plan`` (``vector``: its query embedded once by the caller) and their reports."""
+    """The passages for ``plan`` and their reports. ``vector``: the query's texts (``Query.texts``) embedded once by
+    the caller, one row each (a single vector: the text alone, its rewrites searched by keywords only)."""
     hits = tuple(retrieve(library, plan.query, vector))
     ids = {h.report_id for h in hits}
     return Evidence(
@@ -48,7 +49,12 @@ def _window(query: Query) -> tuple[int, int] | None:
 
 
 def retrieve(store: PassageSearch, query: Query, vector: np.ndarray) -> list[Hit]:
-    """Top passages for ``query``; ``vector`` is the query's embedding (computed once by the caller)."""
+    """Top passages for ``query``; ``vector`` is its embedding, or one row per text of ``query.texts``.
+
+    A question's rewrites (``Query.rewrites``) are searched like its own text, dense and keywords, in every range, and
+    all the ranked lists are fused alike: a passage that states the answer ("Surovikin, the new commander of …") ranks
+    high for a rewrite though the question's wording ("Who commanded …?") misses it.
+    """
     ranges = [(query.date_from, query.date_to)]
     window = _window(query)
     if window:
@@ -56,17 +62,18 @@ def retrieve(store: PassageSearch, query: Query, vector: np.ndarray) -> list[Hit
         # near Avdiivka) fills the library-wide candidates with other days and the day the claim names never
         # reaches the verifier.
         ranges.append(window)
+    vectors = np.atleast_2d(vector)
     fused: dict[str, float] = {}
     dense_score: dict[str, float] = {}
     keyword_score: dict[str, float] = {}
     for date_from, date_to in ranges:
-        dense = store.dense_search(vector, query.candidates, date_from, date_to)
-        keyword = store.keyword_search(query.text, query.candidates, date_from, date_to)
-        dense_score.update(dense)
-        keyword_score.update(keyword)
-        for ranked in (dense, keyword):
-            for rank, (pid, _) in enumerate(ranked):
-                fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for i, text in enumerate(query.texts):
+            dense = store.dense_search(vectors[i], query.candidates, date_from, date_to) if i < len(vectors) else []
+            keyword = store.keyword_search(text, query.candidates, date_from, date_to)
+            for scores, ranked in ((dense_score, dense), (keyword_score, keyword)):
+                for rank, (pid, value) in enumerate(ranked):
+                    scores[pid] = max(scores.get(pid, value), value)  # the best reading of any of the texts
+                    fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
     hits = []
     for pid, score in fused.items():
         info = store.passage_info(pid)
