@@ -233,7 +233,14 @@ def test_load_verifier_settings(tmp_path):
 
 
 def test_shipped_combiner_matches_this_code_and_keeps_clear_pairs():
-    """The verdict step's probabilities (cross-encoder + shipped combiner) on unambiguous pairs written here."""
+    """The verdict step's probabilities (cross-encoder + shipped combiner) on unambiguous pairs written here.
+
+    Report-style pairs, which share most of their words as the sentences the verdict reads do, keep their label. The
+    short SNLI-style pairs keep theirs under the bare network; through the combiner they may only lose decisiveness,
+    never turn into the opposite stance: the combiner is fitted on retrieved candidates, where a contradiction between
+    sentences sharing few words is mostly noise, so it pulls such pairs towards neutral (since the 2026-12-05 refit,
+    "Nobody is playing an instrument" against a guitarist reads 0.41 contradiction, 0.49 neutral).
+    """
     from tests.helpers import CLEAR
 
     path = MODEL_DIR / "combiner.json"
@@ -241,8 +248,9 @@ def test_shipped_combiner_matches_this_code_and_keeps_clear_pairs():
         pytest.skip("no shipped combiner")
     model = Combiner.load(path)
     assert model.meta and model.meta["claims"]  # fitted on traced dev claims, with its measurements
-    pairs = [
-        *CLEAR,
+    report_style = [
+        ("Russian forces captured Kherson on March 2.", "Russian forces captured Kherson.", "entailment"),
+        ("Russian forces captured Kherson on March 2.", "Russian forces failed to capture Kherson.", "contradiction"),
         ("Forces advanced up to 40 km east of the city.", "Forces advanced 100 km east of the city.", "contradiction"),
         ("Russian forces have not captured Soledar.", "Russian forces captured Soledar.", "contradiction"),
         (
@@ -256,8 +264,16 @@ def test_shipped_combiner_matches_this_code_and_keeps_clear_pairs():
             "entailment",
         ),
     ]
-    probs = load_verifier("shipped", "shipped").score([(p, h) for p, h, _ in pairs])
-    assert [("entailment", "neutral", "contradiction")[i] for i in probs.argmax(axis=1)] == [lab for *_, lab in pairs]
+    names = ("entailment", "neutral", "contradiction")
+    combined = load_verifier("shipped", "shipped")
+    probs = combined.score([(p, h) for p, h, _ in report_style])
+    assert [names[i] for i in probs.argmax(axis=1)] == [lab for *_, lab in report_style]
+
+    bare = load_verifier("shipped", "off").score([(p, h) for p, h, _ in CLEAR])
+    assert [names[i] for i in bare.argmax(axis=1)] == [lab for *_, lab in CLEAR]
+    opposite = {"entailment": "contradiction", "contradiction": "entailment", "neutral": None}
+    read = [names[i] for i in combined.score([(p, h) for p, h, _ in CLEAR]).argmax(axis=1)]
+    assert not [(h, r) for (_, h, lab), r in zip(CLEAR, read) if r == opposite[lab]]
 
 
 # ---------------------------------------------------------------------------- calibration from traces
