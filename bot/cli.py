@@ -139,6 +139,12 @@ def ask(
     # A confidence only beside a decisive verdict (status_line's words, as the chat and the API's answer word it).
     line = status_line(reply.kind, reply.verdict, reply.confidence, reply.evidence_found)
     click.echo(f"{reply.verdict}  {line}" if reply.kind == "claim" and reply.verdict else f"ANSWER (question)  {line}")
+    if reply.kind == "question" and reply.citations:
+        # The answer itself before the passages, as the chat and the API give it (an LLM's prose when one wrote it).
+        from bot.steps.answers import answer_line
+
+        llm = reply.answer_source == "llm"
+        click.echo(reply.answer if llm else answer_line(reply.claim, reply.citations[0]))
     click.echo()
     for i, c in enumerate(reply.citations, 1):
         click.echo(f"[{i}] {c.stance.upper()}  {c.date or 'undated'}  {c.title}")

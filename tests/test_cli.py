@@ -65,6 +65,16 @@ def test_ask_text_output_and_reports(data_dir):
     assert "2024-03-24" in p.stdout and "1 reports" in p.stdout
 
 
+def test_ask_a_question_prints_its_answer_before_the_passages(data_dir):
+    """The README's question example, as a user types it: the answer span and its sentence open the reply."""
+    p = run("ask", "Who did ISW think was behind the Crocus City Hall attack?", data_dir=data_dir)
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert lines[0].startswith("ANSWER (question)")
+    opening = "Answer: Islamic State — “ISW believes Islamic State is most likely responsible"
+    assert lines[1].startswith(opening), lines[1]
+
+
 def test_ask_shows_a_confidence_only_beside_a_decisive_verdict(data_dir):
     for claim in ("Penguins nest on the roof of the Kremlin", "ISW blamed Ukraine for the Crocus City Hall attack"):
         p = run("ask", claim, data_dir=data_dir)
