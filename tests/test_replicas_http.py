@@ -15,7 +15,7 @@ import chromadb
 import httpx
 import pytest
 
-from benchmarks.load import TOKEN, bulletins, run
+from benchmarks.load import TOKEN, Kill, bulletins, run
 from tests.helpers import claimcheck_process
 
 SYNC_INTERVAL = 1.0
@@ -175,7 +175,7 @@ def test_the_deploy_proxy_config_spreads_the_api_and_keeps_the_chat_on_one_repli
 
 def test_killing_one_replica_under_load_leaves_the_other_answering(replicas):
     _, (one, proc_one), (two, _) = replicas
-    result = asyncio.run(run([one, two], clients=8, seconds=16, lib=bulletins(), kill=(proc_one.pid, 10.0)))
+    result = asyncio.run(run([one, two], clients=8, seconds=16, lib=bulletins(), kill=Kill(one, proc_one.pid, 10.0)))
     assert result["in_flight_at_kill"] > 0  # the kill did land under load
     assert result["errors"] == 0  # the checks in flight on the killed replica were repeated on the other
     assert result["ingest_status"] == 200 and result["cited_reports_all_listed"]
