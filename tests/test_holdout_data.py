@@ -1,5 +1,6 @@
-"""The held-out ISW claim sets (benchmarks/data/) are what their README says: balanced, each quote verbatim in the
-report of its date, and no report cited by the dev claims or by another set."""
+"""The project's ISW claim sets (benchmarks/data/) are what their README says: balanced, each quote verbatim in the
+report of its date, and no report of a held-out set cited by the dev claims, by another held-out set or by the fit
+set."""
 
 from __future__ import annotations
 
@@ -68,3 +69,23 @@ def test_two_way_reading_ignores_neutral_and_breaks_ties_towards_entailment():
     # entailment; row 2 has c > e, row 3 e > c.
     assert two_way_right(probs, [0, 0, 0, 2]) == [True, True, False, False]
     assert two_way_right(probs, [2, 2, 2, 0]) == [False, False, True, True]
+
+
+FIT = ROOT / "benchmarks" / "data" / "isw_fit.jsonl"
+
+
+def test_the_fit_set_is_balanced_verbatim_and_shares_no_report_with_a_held_out_set():
+    """The decision is fitted on isw_fit.jsonl: were one of its reports cited by a held-out set, the held-out figures
+    would no longer be held out."""
+    rows = _rows(FIT)
+    assert len({r["id"] for r in rows}) == len(rows) == 90
+    assert [sum(r["label"] == label for r in rows) for label in ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")] == [30] * 3
+    for r in rows:
+        assert (r["label"] == "NOT_ENOUGH_INFO") == (not r["evidence"]), r["id"]
+    for other in SETS:
+        assert not _cited(rows) & _cited(_rows(other)), other.name
+    data = need_shared_data() / "isw-2022"
+    reports = {r["date"]: r["text"] for r in read_jsonl(data / "reports.jsonl")}
+    for r in rows:
+        for e in r["evidence"]:
+            assert e["quote"] in reports[e["date"]], r["id"]
