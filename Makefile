@@ -18,6 +18,7 @@ eval-holdout: isw-index
 	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout.jsonl --out runs/eval-holdout
 	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout2.jsonl --out runs/eval-holdout2
 	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout3.jsonl --out runs/eval-holdout3
+	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout4.jsonl --out runs/eval-holdout4
 
 # Cross-fitted measurement of the verdict combiner (writes a refitted combiner to runs/, not over the shipped one).
 calibrate: isw-index

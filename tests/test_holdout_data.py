@@ -22,16 +22,20 @@ def _cited(rows: list[dict]) -> set[str]:
     return {e["date"] for r in rows for e in r["evidence"]}
 
 
-def test_there_are_three_sets():
-    assert [p.name for p in SETS] == ["isw_holdout.jsonl", "isw_holdout2.jsonl", "isw_holdout3.jsonl"]
+SIZES = {"isw_holdout.jsonl": 30, "isw_holdout2.jsonl": 30, "isw_holdout3.jsonl": 30, "isw_holdout4.jsonl": 60}
+
+
+def test_there_are_four_sets():
+    assert [p.name for p in SETS] == list(SIZES)
 
 
 @pytest.mark.parametrize("path", SETS, ids=lambda p: p.name)
 def test_a_set_is_balanced_and_well_formed(path: Path):
     rows = _rows(path)
-    assert len({r["id"] for r in rows}) == len(rows) == 30
-    assert sum(r["label"] == "SUPPORTS" for r in rows) == 10
-    assert sum(r["label"] == "REFUTES" for r in rows) == 10
+    n = SIZES[path.name]
+    assert len({r["id"] for r in rows}) == len(rows) == n
+    assert sum(r["label"] == "SUPPORTS" for r in rows) == n // 3
+    assert sum(r["label"] == "REFUTES" for r in rows) == n // 3
     for r in rows:
         assert (r["label"] == "NOT_ENOUGH_INFO") == (not r["evidence"]), r["id"]
 
