@@ -8,8 +8,9 @@ on what a "record" is. It uses only the public API that outlives the restructuri
 ``Engine.check`` and the Reply's fields.
 
 A record keeps what a user relies on and that is stable from run to run: the verdict, the confidence rounded to 3
-places, the kind, and each citation as ``[report_id, start, end, stance]``. Timings, answer wording and scores of
-cited sentences are left out (timings change every run; the rest follows from the kept fields or is presentation).
+places (compared within ``CONFIDENCE_TOLERANCE``: the int8 verifier's kernels differ by CPU), the kind, and each
+citation as ``[report_id, start, end, stance]``. Timings, answer wording and scores of cited sentences are left out
+(timings change every run; the rest follows from the kept fields or is presentation).
 
 Record (from the repository root of the frozen tree's checkout, so ``bot`` resolves to it)::
 
@@ -182,14 +183,27 @@ def check_all(engine, cases: Iterable[tuple[str, str, str | None]]) -> dict[str,
     return out
 
 
+# onnxruntime's int8 kernels differ by instruction set (AVX2 against AVX-512 VNNI / AMX), and with them the verifier's
+# probabilities: the same tree gave seed confidences 0.001-0.003 apart on an AMD (AVX2) and an Intel (AMX) machine
+# (2026-12-05). A verdict, a citation or a confidence moved by more than this is still a difference.
+CONFIDENCE_TOLERANCE = 0.01
+
+
+def _same(key: str, b: object, a: object) -> bool:
+    if key == "confidence" and isinstance(b, float) and isinstance(a, float):
+        return abs(b - a) <= CONFIDENCE_TOLERANCE
+    return b == a
+
+
 def differences(before: dict[str, dict], after: dict[str, dict]) -> list[str]:
     """One entry per claim id whose record differs (or is missing on either side): the fields that differ, then the
     record before and after."""
     lines = []
     for cid in sorted(set(before) | set(after)):
         b, a = before.get(cid), after.get(cid)
-        if b != a:
-            fields = sorted(k for k in set(b or {}) | set(a or {}) if (b or {}).get(k) != (a or {}).get(k))
+        keys = set(b or {}) | set(a or {})
+        fields = sorted(k for k in keys if not _same(k, (b or {}).get(k), (a or {}).get(k)))
+        if b is None or a is None or fields:
             lines.append(
                 f"{cid} ({', '.join(fields)}):\n  before {json.dumps(b, sort_keys=True, ensure_ascii=False)}"
                 f"\n  after  {json.dumps(a, sort_keys=True, ensure_ascii=False)}"

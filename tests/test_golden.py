@@ -36,6 +36,20 @@ def _assert_unchanged(before: dict[str, dict], after: dict[str, dict], what: str
         pytest.fail(message, pytrace=False)
 
 
+def test_a_confidence_is_compared_within_the_cpu_tolerance_and_everything_else_exactly():
+    record = {
+        "verdict": "NOT_ENOUGH_EVIDENCE",
+        "confidence": 0.486,
+        "kind": "claim",
+        "citations": [["r", 1, 2, "related"]],
+    }
+    assert differences({"c": record}, {"c": record | {"confidence": 0.483}}) == []
+    assert differences({"c": record}, {"c": record | {"confidence": 0.47}})[0].startswith("c (confidence)")
+    assert differences({"c": record}, {"c": record | {"verdict": "SUPPORTED"}})[0].startswith("c (verdict)")
+    assert differences({"c": record}, {"c": record | {"citations": [["r", 1, 3, "related"]]}})
+    assert differences({"c": record}, {}) and differences({}, {"c": record})
+
+
 @pytest.fixture(scope="module")
 def seed_engine(tmp_path_factory):
     """A fresh index of the seeds only, as the seed golden file was recorded on."""
