@@ -30,7 +30,7 @@ from bot.steps.search import search
 from bot.text.follow_up import is_follow_up, resolve_follow_up
 from bot.trace import Trace
 from bot.verdict.decision import Thresholds, decide
-from bot.verdict.learned import SHIPPED_DECISION, LearnedDecision
+from bot.verdict.learned import NAMED_DECISIONS, LearnedDecision
 from index.embeddings import get_embedder
 from index.query_encoder import Encoder, get_query_encoder
 from index.store import Store
@@ -90,13 +90,13 @@ class Engine:
 
     @cached_property
     def decider(self) -> Decider:
-        """The verdict step: the learned, calibrated decision (``bot/verdict/decision.json`` or a path) or the rules."""
+        """The verdict step: a learned, calibrated decision (shipped, a named opt-in, or a path) or the rules."""
         spec = self.settings.decision
         if self.decision is not None:
             return self.decision
         if spec == "rules":
             return partial(decide, th=self.thresholds)
-        return LearnedDecision.load(SHIPPED_DECISION if spec == "shipped" else Path(spec)).decide
+        return LearnedDecision.load(NAMED_DECISIONS.get(spec) or Path(spec)).decide
 
     @cached_property
     def llm(self) -> LLMWriter | None:
