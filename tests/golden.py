@@ -18,6 +18,11 @@ Record (from the repository root of the frozen tree's checkout, so ``bot`` resol
     python -m tests.golden record --data-dir runs/isw --out tests/golden/isw_dev.json \\
         --claims ../shared/data/isw-2022/claims_dev.jsonl
 
+The ISW part compares replies over an index built on the machine that recorded them: an index rebuilt on another CPU
+embeds passages a little differently, so a few dense neighbours, citation orders and confidences move (on
+2026-12-05, 5 of 77 ISW dev replies between an AMD and an Intel machine; no verdict). Re-record it on a new machine
+before a change that should move nothing. The seed part indexes one report and holds across machines.
+
 Claim texts of the shared data are never stored here (the data must not be copied into the repository): the ISW
 golden file keeps ids, and the test reads the texts from ``../shared/data``.
 """
