@@ -111,3 +111,28 @@ def test_sentences_from_outside_the_claims_period_are_marked(engine: Engine):
     )
     as_of = engine.trace("As of April 30, 2024, Islamic State had attacked Crocus City Hall.").judgement.candidates
     assert as_of and not any(c.off_period for c in as_of)  # a state 'as of' a day: earlier reports all speak to it
+
+
+def test_no_quote_opens_with_an_endnote_marker_left_alone_at_a_paragraphs_end(tmp_path):
+    """ISW's 22 March 2022 report ends a paragraph with "… borders.” [28]"; the splitter cuts "[28]" off as a sentence,
+    and a pair opening with it was quoted as "[28]" plus the next paragraph, beside that paragraph's own sentence."""
+    import json
+
+    from tests.helpers import need_shared_data
+
+    reports = need_shared_data() / "isw-2022" / "reports.jsonl"
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    row = next(r for r in map(json.loads, reports.open()) if r["id"] == "isw-2022-03-22")
+    (seeds / "report.jsonl").write_text(json.dumps(row) + "\n")
+    engine = open_engine(Settings(data_dir=tmp_path / "data", seeds_dir=seeds))
+    try:
+        reply = engine.check("Russian forces captured Kherson in early March 2022")
+        assert reply.citations
+        spans = [(c.report_id, c.start, c.end) for c in reply.citations]
+        assert len(spans) == len(set(spans))
+        for c in reply.citations:
+            assert not c.quote.startswith("[") and engine.store.report_text(c.report_id)[c.start : c.end] == c.quote
+        assert any(c.quote.startswith("Ukrainian forces additionally published a map") for c in reply.citations)
+    finally:
+        engine.store.close()

@@ -15,7 +15,7 @@ from bot.reply import Citation, Reply, answer_text
 from bot.steps.answers import answer_line, rank
 from bot.text.claim_dates import GRACE, to_int
 from bot.trace import Trace
-from bot.verdict.candidates import Candidate
+from bot.verdict.candidates import Candidate, after_leading_note
 from bot.verdict.decision import Decision
 
 
@@ -26,12 +26,20 @@ def compose(trace: Trace, verifier: str, embedding_model: str) -> Reply:
     related = decision.related if decision else list(judgement.candidates)
     notes = list(plan.notes)
     cites = []
+    cited: set[tuple[str, int, int]] = set()
     outside = _outside_period(trace) if kind == Kind.QUESTION else frozenset()
     for cand, stance, s in citations_for(decision, related, kind, question=plan.claim, outside_period=outside):
         text = evidence.texts.get(cand.report_id, "")
         if text[cand.start : cand.end] != cand.text:  # never cite what is not verbatim in the report
             notes.append(f"dropped a citation of {cand.report_id} whose quote did not match the report text")
             continue
+        # A pair of sentences can open with an endnote marker the splitter left alone at a paragraph's end ("[28]"
+        # and the next paragraph): quoted from past it. The candidate itself stays as scored, so verdicts do not move.
+        start = after_leading_note(text, cand.start, cand.end)
+        quote = text[start : cand.end]
+        if (cand.report_id, start, cand.end) in cited:  # that sentence is already quoted
+            continue
+        cited.add((cand.report_id, start, cand.end))
         info = evidence.reports.get(cand.report_id)
         p_start, p_end = evidence.span_of(cand.passage_id) or (cand.start, cand.end)
         cites.append(
@@ -41,14 +49,14 @@ def compose(trace: Trace, verifier: str, embedding_model: str) -> Reply:
                 date=info.date if info else None,
                 url=info.url if info else "",
                 source=info.source if info else "",
-                quote=cand.text,
-                start=cand.start,
+                quote=quote,
+                start=start,
                 end=cand.end,
                 score=round(float(s), 4),
                 stance=stance,
                 attribution=cand.attribution.speaker,
-                context=text[min(p_start, cand.start) : max(p_end, cand.end)],
-                mismatches=mismatches(cand.text, plan.claim) if kind == Kind.CLAIM else [],
+                context=text[min(p_start, start) : max(p_end, cand.end)],
+                mismatches=mismatches(quote, plan.claim) if kind == Kind.CLAIM else [],
             )
         )
     verdict = decision.verdict if decision else None

@@ -76,7 +76,7 @@ def addresses_the_checker(text: str) -> bool:
     return bool(_ADDRESSES_CHECKER.search(text))
 
 
-def _after_leading_note(text: str, a: int, b: int) -> int:
+def after_leading_note(text: str, a: int, b: int) -> int:
     """Where the sentence ``text[a:b]`` starts once endnote markers opening it are skipped (never past its end).
 
     Done here, not in ``index.sentences``: the splitter also cuts the indexed passages and the verifier's synthetic
@@ -99,7 +99,7 @@ def candidates(
     words = content_words(claim)
     out: list[Candidate] = []
     for rank, (pid, rid, base, text, source) in enumerate(passages):
-        spans = [(_after_leading_note(text, a, b), b) for a, b in sentence_spans(text)]
+        spans = [(after_leading_note(text, a, b), b) for a, b in sentence_spans(text)]
         for i, (a, b) in enumerate(spans):
             sent = text[a:b]
             out.append(
