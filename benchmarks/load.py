@@ -155,7 +155,9 @@ async def run(
             *[client_loop(client, lb, stop, i, log, cited, max_requests) for i in range(clients)],
         )
         wall = time.monotonic() - start
-        survivor = next(b for b in bases if kill is None or b != kill.base)
+        survivor = next(
+            (b for b in lb.live() if kill is None or b != kill.base), lb.live()[0] if lb.live() else bases[0]
+        )
         listed = {r["id"] for r in (await client.get(f"{survivor}/api/reports")).json()}
     lat = [(end - begin) * 1000 for begin, end, _ in log]
     errors = [(begin, err) for begin, _, err in log if err is not None]
@@ -202,6 +204,8 @@ def main() -> None:
 
     if not args.replicas and not args.data_dir:
         ap.error("--data-dir is required without --replicas")
+    if args.kill_after is not None and args.replicas < 2:
+        ap.error("--kill-after needs --replicas 2 or more (a replica must be left to answer)")
     lib = bulletins()
     with ExitStack() as stack:
         if args.replicas:

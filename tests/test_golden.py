@@ -44,7 +44,8 @@ def test_a_confidence_is_compared_within_the_cpu_tolerance_and_everything_else_e
         "citations": [["r", 1, 2, "related"]],
     }
     assert differences({"c": record}, {"c": record | {"confidence": 0.483}}) == []
-    assert differences({"c": record}, {"c": record | {"confidence": 0.47}})[0].startswith("c (confidence)")
+    assert differences({"c": record}, {"c": record | {"confidence": 0.476}}) == []  # exactly 0.01 apart
+    assert differences({"c": record}, {"c": record | {"confidence": 0.475}})[0].startswith("c (confidence)")
     assert differences({"c": record}, {"c": record | {"verdict": "SUPPORTED"}})[0].startswith("c (verdict)")
     assert differences({"c": record}, {"c": record | {"citations": [["r", 1, 3, "related"]]}})
     assert differences({"c": record}, {}) and differences({}, {"c": record})

@@ -93,3 +93,12 @@ def test_the_fit_set_is_balanced_verbatim_and_shares_no_report_with_a_held_out_s
     for r in rows:
         for e in r["evidence"]:
             assert e["quote"] in reports[e["date"]], r["id"]
+
+
+def test_the_fourth_set_shares_no_report_with_any_file_a_decision_is_fitted_on():
+    """Sets 1-3 came before claims_train.jsonl and share 5 of its reports (benchmarks/data/README.md says so); the
+    fourth was drawn so that no fit file reaches it."""
+    data = need_shared_data() / "isw-2022"
+    fourth = _cited(_rows(ROOT / "benchmarks" / "data" / "isw_holdout4.jsonl"))
+    for fit in (data / "claims_dev.jsonl", data / "claims_train.jsonl", FIT):
+        assert not fourth & _cited(_rows(fit)), fit.name

@@ -13,6 +13,7 @@ from bot.labels import Kind, Stance
 from bot.nli.signals import mismatches
 from bot.reply import Citation, Reply, answer_text
 from bot.steps.answers import answer_line, rank
+from bot.text.attribution import attribute
 from bot.text.claim_dates import GRACE, to_int
 from bot.trace import Trace
 from bot.verdict.candidates import Candidate, after_leading_note
@@ -41,6 +42,9 @@ def compose(trace: Trace, verifier: str, embedding_model: str) -> Reply:
             continue
         cited.add((cand.report_id, start, cand.end))
         info = evidence.reports.get(cand.report_id)
+        speaker = (
+            cand.attribution.speaker if start == cand.start else attribute(quote, info.source if info else "").speaker
+        )
         p_start, p_end = evidence.span_of(cand.passage_id) or (cand.start, cand.end)
         cites.append(
             Citation(
@@ -54,7 +58,7 @@ def compose(trace: Trace, verifier: str, embedding_model: str) -> Reply:
                 end=cand.end,
                 score=round(float(s), 4),
                 stance=stance,
-                attribution=cand.attribution.speaker,
+                attribution=speaker,
                 context=text[min(p_start, start) : max(p_end, cand.end)],
                 mismatches=mismatches(quote, plan.claim) if kind == Kind.CLAIM else [],
             )
