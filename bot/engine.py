@@ -30,7 +30,7 @@ from bot.steps.search import search
 from bot.text.follow_up import is_follow_up, resolve_follow_up
 from bot.trace import Trace
 from bot.verdict.decision import Thresholds, decide
-from bot.verdict.learned import NAMED_DECISIONS, LearnedDecision
+from bot.verdict.learned import NAMED_DECISIONS, LearnedDecision, SourceGatedDecision
 from index.embeddings import get_embedder
 from index.query_encoder import Encoder, get_query_encoder
 from index.store import Store
@@ -96,7 +96,15 @@ class Engine:
             return self.decision
         if spec == "rules":
             return partial(decide, th=self.thresholds)
+        if spec == "isw":  # only for claims resting on ISW reports: the shipped decision for the rest of a library
+            shipped = LearnedDecision.load(NAMED_DECISIONS["shipped"]).decide
+            return SourceGatedDecision(LearnedDecision.load(NAMED_DECISIONS["isw"]), shipped, self._source_of).decide
         return LearnedDecision.load(NAMED_DECISIONS.get(spec) or Path(spec)).decide
+
+    def _source_of(self, report_id: str) -> str:
+        """A report's source as the library lists it ("" when it is not listed)."""
+        info = self.store.report_info(report_id)
+        return info.source if info else ""
 
     @cached_property
     def llm(self) -> LLMWriter | None:

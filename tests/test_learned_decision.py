@@ -10,7 +10,9 @@ import pytest
 from bot.labels import Verdict
 from bot.settings import Settings
 from bot.training.fit_decision import MIN_DECISIVE, choose_threshold
-from bot.verdict.learned import NAMED_DECISIONS, SHIPPED_DECISION, LearnedDecision
+from bot.verdict.candidates import Scored, candidates
+from bot.verdict.decision import Decision
+from bot.verdict.learned import NAMED_DECISIONS, SHIPPED_DECISION, LearnedDecision, SourceGatedDecision
 
 
 @pytest.mark.parametrize(("name", "claims"), [("shipped", 174), ("isw", 264)])
@@ -44,12 +46,58 @@ def test_a_threshold_is_the_least_probability_with_the_target_precision_over_eno
     assert choose_threshold(p, pred, y, 0, 0.90) > 1.0  # never reached over five or more: never decisive
 
 
-@pytest.mark.parametrize(("spec", "claims"), [("shipped", 174), ("isw", 264)])
-def test_the_engine_decides_with_the_named_decision(tmp_path, spec, claims):
+def test_the_engine_decides_with_the_shipped_decision_or_the_isw_one_gated_by_source(tmp_path):
     from bot.service import open_engine
 
-    engine = open_engine(Settings(data_dir=tmp_path, decision=spec), seed=False)
-    try:
-        assert engine.decider.__self__.meta["claims"] == claims
-    finally:
-        engine.store.close()
+    for spec in ("shipped", "isw"):
+        engine = open_engine(Settings(data_dir=tmp_path / spec, decision=spec), seed=False)
+        try:
+            decider = engine.decider.__self__
+            if spec == "shipped":
+                assert decider.meta["claims"] == 174
+            else:
+                assert isinstance(decider, SourceGatedDecision) and decider.inner.meta["claims"] == 264
+                assert decider.fallback.__self__.meta["claims"] == 174
+                assert decider.source_of("no-such-report") == ""
+        finally:
+            engine.store.close()
+
+
+def _scored(rid: str, text: str, probs: tuple[float, float, float]) -> Scored:
+    (cand,) = candidates(text, [("p-" + rid, rid, 0, text, "")])[:1]
+    return Scored.of(cand, np.asarray(probs, dtype=np.float32))
+
+
+class _Fixed:
+    """A fake inner decision that returns one given Decision."""
+
+    def __init__(self, decision: Decision) -> None:
+        self.decision = decision
+
+    def decide(self, claim: str, scored) -> Decision:
+        return self.decision
+
+
+SOURCES = {"isw-1": "Institute for the Study of War (ISW)", "isw-2": "ISW", "news-1": "Reuters", "sci-1": "SciFact"}
+
+
+@pytest.mark.parametrize(
+    ("support", "related", "inner_kept"),
+    [
+        (["isw-1"], ["isw-1"], True),  # decisive, resting on an ISW report
+        (["isw-1", "isw-2"], ["isw-1"], True),
+        (["news-1"], ["news-1"], False),  # decisive on a news item: the fallback decides
+        (["isw-1", "sci-1"], ["isw-1"], False),  # resting partly on another kind of report
+        ([], ["sci-1"], False),  # undecided, leading with a scientific abstract
+        ([], ["isw-2"], True),
+    ],
+)
+def test_the_source_gate_keeps_the_inner_decision_only_on_reports_of_its_kind(support, related, inner_kept):
+    text = "Russian forces captured Kherson on March 2."
+    s = [_scored(rid, text, (0.9, 0.05, 0.05)) for rid in support]
+    r = [_scored(rid, text, (0.3, 0.4, 0.3)) for rid in related]
+    verdict = Verdict.SUPPORTED if support else Verdict.NOT_ENOUGH_EVIDENCE
+    inner = Decision(verdict, 0.9, s, [], r)
+    fallback = Decision(Verdict.NOT_ENOUGH_EVIDENCE, 0.5, [], [], r)
+    gate = SourceGatedDecision(_Fixed(inner), lambda claim, scored: fallback, SOURCES.__getitem__)
+    assert gate.decide(text, s + r) is (inner if inner_kept else fallback)

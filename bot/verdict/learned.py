@@ -12,7 +12,8 @@ in ``bot/training/fit_decision.py``; this module only applies a fitted decision 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,6 +32,8 @@ SHIPPED_DECISION = Path(__file__).parent / "decision.json"
 # the 0.90 target held out, and wrong one time in three on scientific abstracts (BENCHMARKS.md, "A decision for
 # ISW-style libraries"), so it is not the default.
 NAMED_DECISIONS = {"shipped": SHIPPED_DECISION, "isw": Path(__file__).parent / "decision_isw.json"}
+# The reports the "isw" decision was fitted and measured on: a report's source naming ISW.
+ISW_SOURCE = re.compile(r"\bISW\b|Institute for the Study of War", re.IGNORECASE)
 # Class order of the decision's probabilities.
 CLASSES = (Verdict.SUPPORTED, Verdict.REFUTED, Verdict.NOT_ENOUGH_EVIDENCE)
 # Both sides at least this strong, from different reports or speakers, and about the claim to a like degree:
@@ -125,6 +128,32 @@ class LearnedDecision:
             {k: float(v) for k, v in data.get("thresholds", {}).items()},
             data.get("meta", {}),
         )
+
+
+@dataclass(frozen=True)
+class SourceGatedDecision:
+    """A decision used only where the sentences it rests on come from the kind of report it was measured on; any
+    other claim gets ``fallback``.
+
+    Why: the decision fitted on ISW claims says SUPPORTED on scientific abstracts as readily as on ISW reports, and
+    wrongly one time in three there (BENCHMARKS.md, "A decision for ISW-style libraries"), while nothing in a claim's
+    features tells the two apart. A report's source does, so in a library that mixes ISW reports with other documents
+    the ISW-fitted decision speaks only for the ISW reports.
+    """
+
+    inner: LearnedDecision
+    fallback: Callable[[str, Sequence[Scored]], Decision]
+    source_of: Callable[[str], str]  # report id -> the report's source
+    accepts: re.Pattern[str] = ISW_SOURCE
+
+    def decide(self, claim: str, scored: Sequence[Scored]) -> Decision:
+        """The inner decision when every sentence it rests on (a decisive verdict's deciding sentences, else the one
+        the reply leads with) comes from an accepted source; otherwise the fallback's."""
+        decision = self.inner.decide(claim, scored)
+        resting = decision.support + decision.refute or decision.related[:1]
+        if resting and all(self.accepts.search(self.source_of(c.report_id)) for c in resting):
+            return decision
+        return self.fallback(claim, scored)
 
 
 def _side(lead: Scored, scored: Sequence[Scored], prob: str, attributed: bool) -> list[Scored]:
