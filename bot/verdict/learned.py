@@ -28,9 +28,8 @@ from bot.verdict.features import AGREES, FEATURES, claim_features, sides, weight
 # The fitted decision that ships (``claimcheck fit-decision``).
 SHIPPED_DECISION = Path(__file__).parent / "decision.json"
 # Opt-in decisions by name (CLAIMCHECK_DECISION). "isw": fitted on 264 ISW claims (the shipped decision's 174 and the
-# project's fit set, benchmarks/data/isw_fit.jsonl), for a library of ISW-style reports: far more decisive there, below
-# the 0.90 target held out, and wrong one time in three on scientific abstracts (BENCHMARKS.md, "A decision for
-# ISW-style libraries"), so it is not the default.
+# project's fit set, benchmarks/data/isw_fit.jsonl), for ISW reports only (``SourceGatedDecision``): far more decisive
+# there but below the 0.90 target held out (BENCHMARKS.md, "A decision for ISW-style libraries"), so not the default.
 NAMED_DECISIONS = {"shipped": SHIPPED_DECISION, "isw": Path(__file__).parent / "decision_isw.json"}
 # The reports the "isw" decision was fitted and measured on: a report's source naming ISW.
 ISW_SOURCE = re.compile(r"\bISW\b|Institute for the Study of War", re.IGNORECASE)
