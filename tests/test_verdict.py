@@ -21,8 +21,8 @@ S_NO = "Russian forces failed to capture Berdyansk on February 26."
 S_CLAIMED = "Russian sources claimed Russian forces captured Berdyansk on February 26."
 
 
-def cands_for(sentences: list[tuple[str, str]], table: dict) -> list:
-    passages = [(f"{rid}:0-{len(s)}", rid, 0, s, "ISW") for rid, s in sentences]
+def cands_for(sentences: list[tuple[str, str]], table: dict, sources: dict[str, str] | None = None) -> list:
+    passages = [(f"{rid}:0-{len(s)}", rid, 0, s, (sources or {}).get(rid, "ISW")) for rid, s in sentences]
     cs = [c for c in candidates(CLAIM, passages) if c.start == 0]
     cs = score(CLAIM, cs, FakeScorer(table))
     return cs
@@ -36,16 +36,19 @@ def test_supported_refuted_and_not_enough():
     assert decide(CLAIM, [], th).verdict == Verdict.NOT_ENOUGH_EVIDENCE
 
 
-def test_conflicting_needs_different_reports_or_speakers():
+def test_conflicting_needs_different_sources_or_speakers():
     th = Thresholds()
     table = {(S_OK, CLAIM): (0.9, 0.05, 0.05), (S_NO, CLAIM): (0.05, 0.05, 0.9)}
-    assert decide(CLAIM, cands_for([("a", S_OK), ("b", S_NO)], table), th).verdict == Verdict.CONFLICTING
+    two_sources = {"a": "ISW", "b": "Fleet Bulletin"}
+    assert decide(CLAIM, cands_for([("a", S_OK), ("b", S_NO)], table, two_sources), th).verdict == Verdict.CONFLICTING
+    unnamed = {"a": "", "b": ""}  # reports that name no source speak only for themselves
+    assert decide(CLAIM, cands_for([("a", S_OK), ("b", S_NO)], table, unnamed), th).verdict == Verdict.CONFLICTING
     weak = {(S_OK, CLAIM): (0.9, 0.05, 0.05), (S_NO, CLAIM): (0.3, 0.1, 0.6)}
     assert (
-        decide(CLAIM, cands_for([("a", S_OK), ("b", S_NO)], weak), th).verdict == Verdict.SUPPORTED
+        decide(CLAIM, cands_for([("a", S_OK), ("b", S_NO)], weak, two_sources), th).verdict == Verdict.SUPPORTED
     )  # stronger side wins
-    same = decide(CLAIM, cands_for([("a", S_OK), ("a", S_NO)], table), th)
-    assert same.verdict in (Verdict.SUPPORTED, Verdict.REFUTED)
+    for same in ([("a", S_OK), ("a", S_NO)], [("a", S_OK), ("b", S_NO)]):  # one report; two reports of one source
+        assert decide(CLAIM, cands_for(same, table), th).verdict in (Verdict.SUPPORTED, Verdict.REFUTED)
 
 
 def test_reported_speech_does_not_support_a_bare_fact():

@@ -151,6 +151,10 @@ _PREPOSITIONS_ING = {"including", "following", "according", "regarding", "during
 _QUOTES = "“”\"‘’'"
 
 
+# The speaker of a report's own voice when the report names no source (a JSONL row without one).
+UNNAMED_SOURCE = "the report"
+
+
 @dataclass(frozen=True)
 class Attribution:
     speaker: str
@@ -161,7 +165,7 @@ class Attribution:
 @lru_cache(maxsize=8192)  # a candidate sentence is attributed again for each adjacent pair it opens
 def attribute(sentence: str, report_source: str = "") -> Attribution:
     """The speaker of ``sentence``; the report's own voice (``report_source``) when none is named."""
-    own = Attribution(report_source or "the report", "", False)
+    own = Attribution(report_source or UNNAMED_SOURCE, "", False)
     body = _NOTES.sub("", sentence.strip())
     opener = _as_said(body)
     body = _opening_read_past(body)

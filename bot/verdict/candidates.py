@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from bot.settings import MAX_SENTENCES
-from bot.text.attribution import Attribution, attribute
+from bot.text.attribution import UNNAMED_SOURCE, Attribution, attribute
 from bot.text.words import content_words, overlap
 from index.sentences import sentence_spans
 
@@ -50,6 +50,19 @@ class Candidate:
     retrieval_rank: int
     off_period: bool = False  # from bot.text.claim_dates.off_period: written outside the claim's period
     predates: bool = False  # from bot.text.claim_dates.predates: written before the claim's period began
+
+
+def different_voices(a: Candidate, b: Candidate) -> bool:
+    """Whether two sentences speak for different sources or speakers: the condition for CONFLICTING.
+
+    A report's own voice is its source ("ISW"), so two reports of one source disagreeing are not a conflict of sources
+    (held out, the one such case was the verifier misreading two ISW sentences that say the same thing, 2026-12-05);
+    a report that names no source speaks only for itself."""
+
+    def voice(c: Candidate) -> str:
+        return c.report_id if c.attribution.speaker == UNNAMED_SOURCE else c.attribution.speaker
+
+    return voice(a) != voice(b)
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.labels import Verdict
 from bot.nli.scorer import MODEL_DIR
 from bot.text.attribution import claim_is_attributed
-from bot.verdict.candidates import Candidate, Scored
+from bot.verdict.candidates import Candidate, Scored, different_voices
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Decision:
 
 def decide(claim: str, cands: list[Scored], th: Thresholds) -> Decision:
     """Aggregate pair scores into a verdict; CONFLICTING only when strong support and strong refutation come from
-    different reports or different speakers."""
+    different sources or speakers (``different_voices``)."""
     attributed_claim = claim_is_attributed(claim)
 
     def weight(c: Scored) -> float:
@@ -89,9 +89,8 @@ def decide(claim: str, cands: list[Scored], th: Thresholds) -> Decision:
         # Weighed by how close each sentence is to the claim's wording: when one sentence supports and another
         # contradicts, the one about the claim's own subject should win over one about a neighbouring fact.
         topical_s, topical_r = best_s * s.overlap, best_r * r.overlap
-        different = s.report_id != r.report_id or s.attribution.speaker != r.attribution.speaker
         if (
-            different
+            different_voices(s, r)
             and min(best_s, best_r) >= th.conflict
             and min(topical_s, topical_r) >= th.conflict_balance * max(topical_s, topical_r)
         ):

@@ -21,7 +21,7 @@ import numpy as np
 
 from bot.labels import Verdict
 from bot.text.attribution import claim_is_attributed
-from bot.verdict.candidates import Scored
+from bot.verdict.candidates import Scored, different_voices
 from bot.verdict.decision import Decision
 from bot.verdict.features import AGREES, FEATURES, claim_features, sides, weight
 
@@ -35,7 +35,7 @@ NAMED_DECISIONS = {"shipped": SHIPPED_DECISION, "isw": Path(__file__).parent / "
 ISW_SOURCE = re.compile(r"\bISW\b|Institute for the Study of War", re.IGNORECASE)
 # Class order of the decision's probabilities.
 CLASSES = (Verdict.SUPPORTED, Verdict.REFUTED, Verdict.NOT_ENOUGH_EVIDENCE)
-# Both sides at least this strong, from different reports or speakers, and about the claim to a like degree:
+# Both sides at least this strong, from different sources or speakers, and about the claim to a like degree:
 # CONFLICTING (the labelled claims hold no conflicting case to learn it from, so this stays a stated rule).
 CONFLICT = 0.75
 CONFLICT_BALANCE = 0.75
@@ -168,12 +168,11 @@ def _side(lead: Scored, scored: Sequence[Scored], prob: str, attributed: bool) -
 
 
 def _conflict(s: Scored, r: Scored, attributed: bool) -> bool:
-    """Strong support and strong contradiction from different reports or speakers, each about the claim alike."""
+    """Strong support and strong contradiction from different sources or speakers, each about the claim alike."""
     ws, wr = s.entail * weight(s, attributed, True), r.contradict * weight(r, attributed)
-    different = s.report_id != r.report_id or s.attribution.speaker != r.attribution.speaker
     topical_s, topical_r = ws * s.overlap, wr * r.overlap
     return (
-        different
+        different_voices(s, r)
         and min(ws, wr) >= CONFLICT
         and min(topical_s, topical_r) >= CONFLICT_BALANCE * max(topical_s, topical_r)
     )
