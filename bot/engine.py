@@ -96,9 +96,12 @@ class Engine:
             return self.decision
         if spec == "rules":
             return partial(decide, th=self.thresholds)
-        if spec == "isw":  # only for claims resting on ISW reports: the shipped decision for the rest of a library
+        if spec in ("isw", "isw-refuted"):  # only for claims resting on ISW reports: the shipped decision for the rest
             shipped = LearnedDecision.load(NAMED_DECISIONS["shipped"]).decide
-            return SourceGatedDecision(LearnedDecision.load(NAMED_DECISIONS["isw"]), shipped, self._source_of).decide
+            inner = LearnedDecision.load(NAMED_DECISIONS["isw"])
+            if spec == "isw-refuted":  # its REFUTED alone (BENCHMARKS.md, "A decision for ISW-style libraries")
+                inner = inner.only(Verdict.REFUTED)
+            return SourceGatedDecision(inner, shipped, self._source_of).decide
         return LearnedDecision.load(NAMED_DECISIONS.get(spec) or Path(spec)).decide
 
     def _source_of(self, report_id: str) -> str:

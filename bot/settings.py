@@ -38,7 +38,7 @@ class Settings(BaseSettings):
         "shipped",
         description="the verdict step: 'shipped' (the learned, calibrated decision in bot/verdict/decision.json), "
         "'isw' (fitted on 264 ISW claims, the project's fit set added: more decisive, and used only for claims resting "
-        "on ISW reports; the shipped decision for the rest), "
+        "on ISW reports; the shipped decision for the rest), 'isw-refuted' (the same giving only REFUTED), "
         "'rules' (hand-set thresholds), or the path of a decision JSON fitted by `claimcheck fit-decision`",
     )
     seeds_dir: Path | None = Field(None, description="library ingested on first start; default: packaged seeds")

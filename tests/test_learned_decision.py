@@ -49,7 +49,7 @@ def test_a_threshold_is_the_least_probability_with_the_target_precision_over_eno
 def test_the_engine_decides_with_the_shipped_decision_or_the_isw_one_gated_by_source(tmp_path):
     from bot.service import open_engine
 
-    for spec in ("shipped", "isw"):
+    for spec in ("shipped", "isw", "isw-refuted"):
         engine = open_engine(Settings(data_dir=tmp_path / spec, decision=spec), seed=False)
         try:
             decider = engine.decider.__self__
@@ -59,6 +59,7 @@ def test_the_engine_decides_with_the_shipped_decision_or_the_isw_one_gated_by_so
                 assert isinstance(decider, SourceGatedDecision) and decider.inner.meta["claims"] == 264
                 assert decider.fallback.__self__.meta["claims"] == 174
                 assert decider.source_of("no-such-report") == ""
+                assert (decider.inner.threshold(Verdict.SUPPORTED) > 1.0) == (spec == "isw-refuted")
         finally:
             engine.store.close()
 
@@ -101,3 +102,11 @@ def test_the_source_gate_keeps_the_inner_decision_only_on_reports_of_its_kind(su
     fallback = Decision(Verdict.NOT_ENOUGH_EVIDENCE, 0.5, [], [], r)
     gate = SourceGatedDecision(_Fixed(inner), lambda claim, scored: fallback, SOURCES.__getitem__)
     assert gate.decide(text, s + r) is (inner if inner_kept else fallback)
+
+
+def test_only_keeps_the_named_verdicts_thresholds_and_puts_the_others_out_of_reach():
+    isw = LearnedDecision.load(NAMED_DECISIONS["isw"])
+    refuted_only = isw.only(Verdict.REFUTED)
+    assert refuted_only.threshold(Verdict.REFUTED) == isw.threshold(Verdict.REFUTED)
+    assert refuted_only.threshold(Verdict.SUPPORTED) > 1.0
+    assert refuted_only.weights is isw.weights and refuted_only.temperature == isw.temperature

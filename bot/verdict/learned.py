@@ -94,6 +94,12 @@ class LearnedDecision:
     def with_meta(self, **meta: object) -> LearnedDecision:
         return replace(self, meta={**self.meta, **meta})
 
+    def only(self, *verdicts: Verdict) -> LearnedDecision:
+        """The same decision giving only ``verdicts`` decisively (the others' thresholds set out of reach)."""
+        never = 1.0 + 1e-9
+        kept = {v.value: self.threshold(v) if v in verdicts else never for v in (Verdict.SUPPORTED, Verdict.REFUTED)}
+        return replace(self, thresholds=kept)
+
     def threshold(self, verdict: Verdict) -> float:
         return float(self.thresholds.get(verdict.value, 1.0 + 1e-9))
 
