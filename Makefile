@@ -20,6 +20,7 @@ eval-holdout: isw-index
 	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout3.jsonl --out runs/eval-holdout3
 	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout4.jsonl --out runs/eval-holdout4
 	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout5.jsonl --out runs/eval-holdout5
+	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout6.jsonl --out runs/eval-holdout6
 
 # Cross-fitted measurement of the verdict combiner (writes a refitted combiner to runs/, not over the shipped one).
 calibrate: isw-index
