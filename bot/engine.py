@@ -30,7 +30,7 @@ from bot.steps.search import search
 from bot.text.follow_up import is_follow_up, resolve_follow_up
 from bot.trace import Trace
 from bot.verdict.decision import Thresholds, decide
-from bot.verdict.learned import NAMED_DECISIONS, LearnedDecision, SourceGatedDecision
+from bot.verdict.learned import LearnedDecision, named_decision
 from index.embeddings import get_embedder
 from index.query_encoder import Encoder, get_query_encoder
 from index.store import Store
@@ -96,13 +96,7 @@ class Engine:
             return self.decision
         if spec == "rules":
             return partial(decide, th=self.thresholds)
-        if spec in ("isw", "isw-refuted"):  # only for claims resting on ISW reports: the shipped decision for the rest
-            shipped = LearnedDecision.load(NAMED_DECISIONS["shipped"]).decide
-            inner = LearnedDecision.load(NAMED_DECISIONS["isw"])
-            if spec == "isw-refuted":  # its REFUTED alone (BENCHMARKS.md, "A decision for ISW-style libraries")
-                inner = inner.only(Verdict.REFUTED)
-            return SourceGatedDecision(inner, shipped, self._source_of).decide
-        return LearnedDecision.load(NAMED_DECISIONS.get(spec) or Path(spec)).decide
+        return named_decision(spec, self._source_of) or LearnedDecision.load(Path(spec)).decide
 
     def _source_of(self, report_id: str) -> str:
         """A report's source as the library lists it ("" when it is not listed)."""

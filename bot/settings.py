@@ -36,9 +36,9 @@ class Settings(BaseSettings):
     )
     decision: str = Field(
         "shipped",
-        description="the verdict step: 'shipped' (the learned, calibrated decision in bot/verdict/decision.json), "
-        "'isw' (fitted on 264 ISW claims, the project's fit set added: more decisive, and used only for claims resting "
-        "on ISW reports; the shipped decision for the rest), 'isw-refuted' (the same giving only REFUTED), "
+        description="the verdict step: 'shipped' (learned and calibrated: for claims resting on ISW reports, REFUTED "
+        "from the decision fitted on 264 ISW claims; for the rest, the decision fitted on 174), 'isw' (that decision's "
+        "SUPPORTED too: more decisive, below the 0.90 precision target), 'base' (the 174-claim decision everywhere), "
         "'rules' (hand-set thresholds), or the path of a decision JSON fitted by `claimcheck fit-decision`",
     )
     seeds_dir: Path | None = Field(None, description="library ingested on first start; default: packaged seeds")

@@ -12,25 +12,27 @@ from bot.settings import Settings
 from bot.training.fit_decision import MIN_DECISIVE, choose_threshold
 from bot.verdict.candidates import Scored, candidates
 from bot.verdict.decision import Decision
-from bot.verdict.learned import NAMED_DECISIONS, SHIPPED_DECISION, LearnedDecision, SourceGatedDecision
+from bot.verdict.learned import BASE_DECISION, ISW_DECISION, LearnedDecision, SourceGatedDecision, named_decision
 
 
-@pytest.mark.parametrize(("name", "claims"), [("shipped", 174), ("isw", 264)])
-def test_each_named_decision_loads_with_the_claims_it_was_fitted_on(name, claims):
-    decision = LearnedDecision.load(NAMED_DECISIONS[name])
+@pytest.mark.parametrize(("path", "claims"), [(BASE_DECISION, 174), (ISW_DECISION, 264)])
+def test_each_decision_file_loads_with_the_claims_it_was_fitted_on(path, claims):
+    decision = LearnedDecision.load(path)
     assert decision.meta["claims"] == claims
     assert decision.meta["target_precision"] == 0.90
     for verdict in (Verdict.SUPPORTED, Verdict.REFUTED):
         assert 0.5 < decision.threshold(verdict) <= 1.0 + 1e-6
 
 
-def test_the_default_is_the_shipped_decision_and_isw_is_only_an_opt_in():
-    assert NAMED_DECISIONS["shipped"] == SHIPPED_DECISION
+def test_the_default_gives_refuted_from_the_isw_decision_and_never_its_supported():
     assert Settings().decision == "shipped"
-    assert Settings(decision="isw").decision == "isw"
-    shipped, isw = (LearnedDecision.load(NAMED_DECISIONS[n]) for n in ("shipped", "isw"))
-    assert shipped.threshold(Verdict.SUPPORTED) > 1.0  # no SUPPORTED from the shipped one (BENCHMARKS.md)
+    base, isw = LearnedDecision.load(BASE_DECISION), LearnedDecision.load(ISW_DECISION)
+    assert base.threshold(Verdict.SUPPORTED) > 1.0  # the 174-claim decision never reached 0.90 for SUPPORTED
     assert isw.threshold(Verdict.SUPPORTED) < 0.9
+    shipped = named_decision("shipped", lambda rid: "ISW").__self__
+    assert shipped.inner.threshold(Verdict.SUPPORTED) > 1.0
+    assert shipped.inner.threshold(Verdict.REFUTED) == isw.threshold(Verdict.REFUTED)
+    assert named_decision("no-such-name", lambda rid: "") is None
 
 
 def test_a_threshold_is_the_least_probability_with_the_target_precision_over_enough_verdicts():
@@ -46,20 +48,20 @@ def test_a_threshold_is_the_least_probability_with_the_target_precision_over_eno
     assert choose_threshold(p, pred, y, 0, 0.90) > 1.0  # never reached over five or more: never decisive
 
 
-def test_the_engine_decides_with_the_shipped_decision_or_the_isw_one_gated_by_source(tmp_path):
+def test_the_engine_decides_with_the_named_decision(tmp_path):
     from bot.service import open_engine
 
-    for spec in ("shipped", "isw", "isw-refuted"):
+    for spec in ("shipped", "isw-refuted", "isw", "base"):
         engine = open_engine(Settings(data_dir=tmp_path / spec, decision=spec), seed=False)
         try:
             decider = engine.decider.__self__
-            if spec == "shipped":
+            if spec == "base":
                 assert decider.meta["claims"] == 174
             else:
                 assert isinstance(decider, SourceGatedDecision) and decider.inner.meta["claims"] == 264
                 assert decider.fallback.__self__.meta["claims"] == 174
                 assert decider.source_of("no-such-report") == ""
-                assert (decider.inner.threshold(Verdict.SUPPORTED) > 1.0) == (spec == "isw-refuted")
+                assert (decider.inner.threshold(Verdict.SUPPORTED) > 1.0) == (spec != "isw")
         finally:
             engine.store.close()
 
@@ -105,7 +107,7 @@ def test_the_source_gate_keeps_the_inner_decision_only_on_reports_of_its_kind(su
 
 
 def test_only_keeps_the_named_verdicts_thresholds_and_puts_the_others_out_of_reach():
-    isw = LearnedDecision.load(NAMED_DECISIONS["isw"])
+    isw = LearnedDecision.load(ISW_DECISION)
     refuted_only = isw.only(Verdict.REFUTED)
     assert refuted_only.threshold(Verdict.REFUTED) == isw.threshold(Verdict.REFUTED)
     assert refuted_only.threshold(Verdict.SUPPORTED) > 1.0
