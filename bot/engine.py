@@ -30,7 +30,7 @@ from bot.steps.search import search
 from bot.text.follow_up import is_follow_up, resolve_follow_up
 from bot.trace import Trace
 from bot.verdict.decision import Thresholds, decide
-from bot.verdict.learned import LearnedDecision, named_decision
+from bot.verdict.learned import DECISION_NAMES, LearnedDecision, named_decision
 from index.embeddings import get_embedder
 from index.query_encoder import Encoder, get_query_encoder
 from index.store import Store
@@ -96,7 +96,10 @@ class Engine:
             return self.decision
         if spec == "rules":
             return partial(decide, th=self.thresholds)
-        return named_decision(spec, self._source_of) or LearnedDecision.load(Path(spec)).decide
+        named = named_decision(spec, self._source_of)
+        if named is None and not Path(spec).is_file():
+            raise ValueError(f"CLAIMCHECK_DECISION={spec!r}: not one of {', '.join(DECISION_NAMES)}, rules, or a file")
+        return named or LearnedDecision.load(Path(spec)).decide
 
     def _source_of(self, report_id: str) -> str:
         """A report's source as the library lists it ("" when it is not listed)."""
@@ -113,6 +116,7 @@ class Engine:
         """Load the query encoder and the verifier now (a server's first request should not pay for it)."""
         self.query_encoder.encode(["warm up"])
         self.nli.score([("warm up", "warm up")])
+        _ = self.decider  # a mistyped CLAIMCHECK_DECISION is refused at start, not at the first check
 
     # ------------------------------------------------------------------ the views of ``run``
     def request(self, claim: object, **filters: object) -> CheckRequest:

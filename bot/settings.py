@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     )
     decision: str = Field(
         "shipped",
-        description="the verdict step: 'shipped' (learned and calibrated: for claims resting on ISW reports, REFUTED "
+        description="the verdict step: 'shipped' (alias 'isw-refuted'; learned and calibrated: for claims resting on "
+        "ISW reports, REFUTED "
         "from the decision fitted on 264 ISW claims; for the rest, the decision fitted on 174), 'isw' (that decision's "
         "SUPPORTED too: more decisive, below the 0.90 precision target), 'base' (the 174-claim decision everywhere), "
         "'rules' (hand-set thresholds), or the path of a decision JSON fitted by `claimcheck fit-decision`",

@@ -67,6 +67,7 @@ def test_the_engine_decides_with_the_named_decision(tmp_path):
 
 
 def _scored(rid: str, text: str, probs: tuple[float, float, float]) -> Scored:
+    """The candidate sentence ``text`` of report ``rid``, scored ``probs`` by a fake verifier."""
     (cand,) = candidates(text, [("p-" + rid, rid, 0, text, "")])[:1]
     return Scored.of(cand, np.asarray(probs, dtype=np.float32))
 
@@ -78,6 +79,7 @@ class _Fixed:
         self.decision = decision
 
     def decide(self, claim: str, scored) -> Decision:
+        """The given decision, whatever the claim."""
         return self.decision
 
 
@@ -112,3 +114,28 @@ def test_only_keeps_the_named_verdicts_thresholds_and_puts_the_others_out_of_rea
     assert refuted_only.threshold(Verdict.REFUTED) == isw.threshold(Verdict.REFUTED)
     assert refuted_only.threshold(Verdict.SUPPORTED) > 1.0
     assert refuted_only.weights is isw.weights and refuted_only.temperature == isw.temperature
+
+
+def test_an_undecided_inner_decision_yields_to_a_decisive_fallback():
+    text = "Russian forces captured Kherson on March 2."
+    lead = _scored("isw-1", text, (0.3, 0.4, 0.3))
+    refute = _scored("news-1", text, (0.05, 0.05, 0.9))
+    inner = Decision(Verdict.NOT_ENOUGH_EVIDENCE, 0.6, [], [], [lead])
+    decisive = Decision(Verdict.REFUTED, 0.9, [], [refute], [lead])
+    gate = SourceGatedDecision(_Fixed(inner), lambda claim, scored: decisive, SOURCES.__getitem__)
+    assert gate.decide(text, [lead, refute]) is decisive
+
+
+def test_a_mistyped_decision_name_is_refused_with_the_names_that_exist(tmp_path):
+    from bot.service import open_engine
+
+    engine = open_engine(Settings(data_dir=tmp_path, decision="isw_refuted"), seed=False)
+    try:
+        with pytest.raises(ValueError, match="isw-refuted"):
+            _ = engine.decider
+        assert (
+            named_decision("isw-refuted", str).__self__.inner.thresholds
+            == named_decision("shipped", str).__self__.inner.thresholds
+        )
+    finally:
+        engine.store.close()

@@ -34,7 +34,8 @@ ISW_DECISION = Path(__file__).parent / "decision_isw.json"
 # CLAIMCHECK_DECISION names: "shipped" (the default; alias "isw-refuted") gives the isw decision's REFUTED alone, "isw"
 # all of it, each only for claims resting on ISW reports and the base decision for the rest; "base" the base decision.
 DECISION_NAMES = ("shipped", "isw-refuted", "isw", "base")
-# The reports the "isw" decision was fitted and measured on: a report's source naming ISW.
+# The reports the "isw" decision was fitted and measured on: a report's source naming ISW (a file without a source
+# header takes its name as source, so "isw-notes.txt" passes too: name files or set sources accordingly).
 ISW_SOURCE = re.compile(r"\bISW\b|Institute for the Study of War", re.IGNORECASE)
 # Class order of the decision's probabilities.
 CLASSES = (Verdict.SUPPORTED, Verdict.REFUTED, Verdict.NOT_ENOUGH_EVIDENCE)
@@ -156,18 +157,22 @@ class SourceGatedDecision:
 
     def decide(self, claim: str, scored: Sequence[Scored]) -> Decision:
         """The inner decision when every sentence it rests on (a decisive verdict's deciding sentences, else the one
-        the reply leads with) comes from an accepted source; otherwise the fallback's."""
+        the reply leads with) comes from an accepted source; otherwise the fallback's. An undecided inner decision
+        also yields to a decisive fallback, so in a library that mixes sources the fallback's verdicts are kept."""
         decision = self.inner.decide(claim, scored)
         resting = decision.support + decision.refute or decision.related[:1]
         if resting and all(self.accepts.search(self.source_of(c.report_id)) for c in resting):
-            return decision
+            if decision.verdict != Verdict.NOT_ENOUGH_EVIDENCE:
+                return decision
+            other = self.fallback(claim, scored)
+            return other if other.verdict != Verdict.NOT_ENOUGH_EVIDENCE else decision
         return self.fallback(claim, scored)
 
 
 def named_decision(name: str, source_of: Callable[[str], str]) -> Callable[[str, Sequence[Scored]], Decision] | None:
     """The decider a ``DECISION_NAMES`` name stands for (``source_of``: report id -> its source), or None."""
     if name not in DECISION_NAMES:
-        return None
+        return None  # a path, or a mistyped name (the engine says which names exist)
     base = LearnedDecision.load(BASE_DECISION)
     if name == "base":
         return base.decide
