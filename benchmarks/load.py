@@ -155,9 +155,7 @@ async def run(
             *[client_loop(client, lb, stop, i, log, cited, max_requests) for i in range(clients)],
         )
         wall = time.monotonic() - start
-        survivor = next(
-            (b for b in lb.live() if kill is None or b != kill.base), lb.live()[0] if lb.live() else bases[0]
-        )
+        survivor = next(b for b in [*lb.live(), *bases] if kill is None or b != kill.base)
         listed = {r["id"] for r in (await client.get(f"{survivor}/api/reports")).json()}
     lat = [(end - begin) * 1000 for begin, end, _ in log]
     errors = [(begin, err) for begin, _, err in log if err is not None]

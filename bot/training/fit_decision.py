@@ -24,7 +24,7 @@ from bot.metrics import accuracy, expected_calibration_error, macro_f1, trust
 from bot.verdict.candidates import Scored
 from bot.verdict.decision import decide
 from bot.verdict.features import claim_features
-from bot.verdict.learned import CLASSES, LearnedDecision
+from bot.verdict.learned import CLASSES, NEVER, LearnedDecision
 
 CLASS_OF_GOLD = {GoldLabel.SUPPORTS: 0, GoldLabel.REFUTES: 1, GoldLabel.NOT_ENOUGH_INFO: 2}
 GOLD_ORDER = (GoldLabel.SUPPORTS, GoldLabel.REFUTES, GoldLabel.NOT_ENOUGH_INFO)
@@ -125,7 +125,7 @@ def choose_threshold(p: np.ndarray, pred: np.ndarray, y: np.ndarray, k: int, tar
     time (over at least ``MIN_DECISIVE`` of them); above 1 (never decisive) when no threshold reaches it."""
     idx = np.where(pred == k)[0]
     order = idx[np.argsort(-p[idx, k])]
-    best = 1.0 + 1e-9
+    best = NEVER
     right = 0
     for n, i in enumerate(order, 1):
         right += int(y[i] == k)

@@ -27,8 +27,8 @@ from bot.verdict.features import AGREES, FEATURES, claim_features, sides, weight
 
 # The fitted decisions (``claimcheck fit-decision``). "base": on the 174 shared ISW claims (claims_dev, claims_train).
 # "isw": on 264, the project's fit set (benchmarks/data/isw_fit.jsonl) added: far more decisive on ISW claims, its
-# REFUTED right 22 times in 23 held out but its SUPPORTED 28 in 33 (below the 0.90 target), and unsafe on other kinds
-# of report (BENCHMARKS.md, "A decision for ISW-style libraries").
+# REFUTED above the 0.90 target held out but not its SUPPORTED, and unsafe on other kinds of report (BENCHMARKS.md,
+# "The shipped decision" and "A decision for ISW-style libraries").
 BASE_DECISION = Path(__file__).parent / "decision.json"
 ISW_DECISION = Path(__file__).parent / "decision_isw.json"
 # CLAIMCHECK_DECISION names: "shipped" (the default; alias "isw-refuted") gives the isw decision's REFUTED alone, "isw"
@@ -37,6 +37,8 @@ DECISION_NAMES = ("shipped", "isw-refuted", "isw", "base")
 # The reports the "isw" decision was fitted and measured on: a report's source naming ISW (a file without a source
 # header takes its name as source, so "isw-notes.txt" passes too: name files or set sources accordingly).
 ISW_SOURCE = re.compile(r"\bISW\b|Institute for the Study of War", re.IGNORECASE)
+# A threshold no calibrated probability reaches: that verdict is never given.
+NEVER = 1.0 + 1e-9
 # Class order of the decision's probabilities.
 CLASSES = (Verdict.SUPPORTED, Verdict.REFUTED, Verdict.NOT_ENOUGH_EVIDENCE)
 # Both sides at least this strong, from different sources or speakers, and about the claim to a like degree:
@@ -100,12 +102,11 @@ class LearnedDecision:
 
     def only(self, *verdicts: Verdict) -> LearnedDecision:
         """The same decision giving only ``verdicts`` decisively (the others' thresholds set out of reach)."""
-        never = 1.0 + 1e-9
-        kept = {v.value: self.threshold(v) if v in verdicts else never for v in (Verdict.SUPPORTED, Verdict.REFUTED)}
+        kept = {v.value: self.threshold(v) if v in verdicts else NEVER for v in (Verdict.SUPPORTED, Verdict.REFUTED)}
         return replace(self, thresholds=kept)
 
     def threshold(self, verdict: Verdict) -> float:
-        return float(self.thresholds.get(verdict.value, 1.0 + 1e-9))
+        return float(self.thresholds.get(verdict.value, NEVER))
 
     def to_json(self) -> dict:
         return {
