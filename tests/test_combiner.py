@@ -54,6 +54,40 @@ def test_each_signal_fires_on_its_case(evidence, claim, name):
     assert sig(evidence, claim)[name] == 1.0
 
 
+@pytest.mark.parametrize(
+    "evidence, claim",
+    [
+        # invented pairs in the way held-out claims flipped a fact (2026-12-05): another word form of each family
+        ("Russian forces conducted unsuccessful attacks on the village.", "Russian attacks succeeded in taking it."),
+        ("Ukrainian troops continued targeting Russian depots.", "Ukrainian troops stopped targeting Russian depots."),
+        ("The regiment halted its advance near the river.", "The regiment kept advancing near the river."),
+    ],
+)
+def test_opposite_polarity_families_read_as_opposite_wording(evidence, claim):
+    assert sig(evidence, claim)["antonym"] == 1.0
+    assert sig(claim, evidence)["antonym"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "evidence, claim",
+    [
+        ("Ukrainian forces claimed to halt attacks out of Khomutovka.", "Ukrainian forces stopped attacks from there."),
+        ("Russian forces continued attacks and stopped at the river.", "Russian forces continued attacks."),
+        ("Russian troops kept up ground attacks.", "Russian troops continued ground attacks."),
+    ],
+)
+def test_polarity_families_stay_quiet_on_the_same_polarity_or_both(evidence, claim):
+    assert sig(evidence, claim)["antonym"] == 0.0
+
+
+def test_a_retraction_negates_what_it_retracts():
+    s = sig(
+        "ISW mistakenly reported on April 14 that the cruiser Moskva was equipped with Kalibr missiles.",
+        "ISW reported that the cruiser Moskva was equipped with Kalibr missiles.",
+    )
+    assert s["neg_evidence_only"] == 1.0
+
+
 def test_signals_stay_quiet_on_a_faithful_paraphrase():
     s = sig(
         "Russian forces advancing east out of Crimea captured Berdyansk, 70km west of Mariupol, on February 26.",

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.text.claim_dates import DAY_OR_MONTH, mentioned_dates
-from bot.text.lexicon import ANTONYMS, MONTH_NUMBER, NATIONALITIES
+from bot.text.lexicon import ANTONYMS, MONTH_NUMBER, NATIONALITIES, POLARITY_FAMILIES
 
 # "no." is the abbreviation of number ("reactor no. 6"), not a negation.
 _NEGATION = re.compile(
     r"\b(?:not|no(?!\.)|never|none|nothing|neither|nor|without|cannot|can't|won't|didn't|doesn't|don't|isn't|aren't|"
     r"wasn't|weren't|hasn't|haven't|hadn't|failed|fails|fail|unable|yet to|denied|denies|deny|refused|refuses|"
-    r"unconfirmed|unlikely|rather than|instead of|falsely|false|lack|lacks|lacked|absence)\b",
+    r"unconfirmed|unlikely|rather than|instead of|falsely|false|mistakenly|erroneously|incorrectly|wrongly|lack|lacks|"
+    r"lacked|absence)\b",
     re.I,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -195,6 +196,13 @@ def _antonym_map() -> dict[str, set[str]]:
 
 
 _ANTONYM = _antonym_map()
+
+
+def _opposite_families(
+    claim: AbstractSet[str], evidence: AbstractSet[str], a: frozenset[str], b: frozenset[str]
+) -> bool:
+    """The claim speaks only in family ``a`` where the sentence speaks only in family ``b``."""
+    return bool(claim & a) and not claim & b and bool(evidence & b) and not evidence & a
 
 
 def _stem_list(text: str) -> list[str]:
@@ -410,6 +418,7 @@ def signals(evidence: str, claim: str) -> Signals:
         any(w not in ew and (_ANTONYM.get(w, set()) - cw) & ew for w in cw)
         or any(("un" + w) in ew and ("un" + w) not in cw for w in cw)
         or any(w.startswith("un") and w[2:] in ew and w[2:] not in cw for w in cw if len(w) > 4)
+        or any(_opposite_families(cw, ew, a, b) or _opposite_families(cw, ew, b, a) for a, b in POLARITY_FAMILIES)
     )
     cl_compass, ev_compass = cw & _COMPASS, ew & _COMPASS
     compass_mismatch = float(bool(cl_compass and ev_compass and not (cl_compass & ev_compass)))

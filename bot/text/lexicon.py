@@ -78,6 +78,22 @@ ANTONYMS: list[tuple[str, str]] = [
     ("unable", "able"),
     ("retaken", "abandoned"),
 ]
+
+# Word families of opposite polarity: whether an action succeeded or failed, and whether it went on or stopped. A
+# claim that uses one family where the sentence uses only the other says the opposite ("attacks succeeded in
+# capturing X" against "unsuccessful attacks on X"; "stopped targeting" against "continued targeting"), whatever the
+# word form. Added 2026-12-05: four of the six false claims the ISW-fitted decision SUPPORTED on held-out sets 1-6
+# turned on such a pair, and the pair list above matches single word forms only.
+POLARITY_FAMILIES: list[tuple[frozenset[str], frozenset[str]]] = [
+    (
+        frozenset({"succeed", "succeeded", "succeeds", "success", "successful", "successfully", "managed", "manages"}),
+        frozenset({"fail", "failed", "fails", "failure", "unsuccessful", "unsuccessfully", "unable"}),
+    ),
+    (
+        frozenset({"continue", "continued", "continues", "continuing", "kept", "keeps", "resumed", "resumes"}),
+        frozenset({"stop", "stopped", "stops", "ceased", "ceases", "halted", "halts", "suspended", "abandoned"}),
+    ),
+]
 NATIONALITIES = [
     "Tajik",
     "Chechen",
