@@ -308,6 +308,9 @@ def eval_cmd(
             "right_decisive",
         ):
             click.echo(f"{key:20} {metrics[key]}")
+            if key == "ece":
+                floor = metrics["ece_if_calibrated"]
+                click.echo(f"{'ece_if_calibrated':20} {floor['mean']} (90% of calibrated draws below {floor['p90']})")
         click.echo("confusion (rows gold, columns predicted: SUPPORTS REFUTES NOT_ENOUGH_INFO)")
         for g, row in metrics["confusion"].items():
             click.echo(f"  {g:16} " + " ".join(f"{v:4}" for v in row.values()))

@@ -16,7 +16,15 @@ from pathlib import Path
 from bot.engine import Engine
 from bot.gold import GoldClaim
 from bot.labels import GOLD_OF_VERDICT, GoldLabel, Verdict
-from bot.metrics import accuracy, confusion, expected_calibration_error, macro_f1, per_class, trust
+from bot.metrics import (
+    accuracy,
+    confusion,
+    ece_if_calibrated,
+    expected_calibration_error,
+    macro_f1,
+    per_class,
+    trust,
+)
 from bot.text.words import fold_quotes
 from bot.trace import Trace
 from bot.verdict.candidates import Scored
@@ -123,6 +131,8 @@ def summarise(engine: Engine, results: list[ClaimResult]) -> tuple[dict, list[di
         "ece": expected_calibration_error(
             [r.reply["confidence"] for r in results], [g == p for g, p in zip(gold, pred)]
         ),
+        # what a perfectly calibrated verdict would score on this many claims: the yardstick for "ece"
+        "ece_if_calibrated": ece_if_calibrated([r.reply["confidence"] for r in results]),
         **trust(gold, pred, GoldLabel.SUPPORTS, GoldLabel.REFUTES, GoldLabel.NOT_ENOUGH_INFO),
         "per_class": per_class(gold, pred, GOLD_LABELS),
         "confusion": confusion(gold, pred, GOLD_LABELS),

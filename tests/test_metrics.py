@@ -3,7 +3,7 @@
 from bot.evaluate import GOLD_LABELS, citation_is_gold
 from bot.gold import GoldClaim
 from bot.labels import GOLD_OF_VERDICT
-from bot.metrics import accuracy, confusion, macro_f1, per_class
+from bot.metrics import accuracy, confusion, ece_if_calibrated, expected_calibration_error, macro_f1, per_class
 
 GOLD = ["SUPPORTS", "SUPPORTS", "REFUTES", "REFUTES", "NOT_ENOUGH_INFO", "NOT_ENOUGH_INFO"]
 PRED = ["SUPPORTS", "REFUTES", "REFUTES", "REFUTES", "SUPPORTS", "NOT_ENOUGH_INFO"]
@@ -61,3 +61,22 @@ def test_threshold_fit_reports_fitted_and_cross_validated_accuracy():
     out = cross_validated_fit(traces, Thresholds())
     assert out["accuracy_on_fitted_claims"] == 1.0  # entail 0.4 separates them; the default 0.5 would not
     assert out["thresholds"]["entail"] == 0.4 and 0 <= out["accuracy_2fold_cv"] <= 1
+
+
+def test_expected_calibration_error_by_hand():
+    # Hand-computed: bin 0.9 holds two verdicts stated at 0.9, one right (|0.9 - 0.5| = 0.4, weight 2/4); bin 0.3 holds
+    # two stated at 0.3, both wrong (|0.3 - 0| = 0.3, weight 2/4): 0.2 + 0.15.
+    assert expected_calibration_error([0.9, 0.9, 0.3, 0.3], [True, False, False, False]) == 0.35
+    assert expected_calibration_error([1.0, 0.0], [True, False]) == 0.0
+    assert expected_calibration_error([], []) == 0.0
+
+
+def test_the_calibrated_floor_matches_the_exact_expectation_and_shrinks_with_more_claims():
+    # Four verdicts stated at 0.5: k right of 4 is binomial, ECE = |0.5 - k/4|, so the exact mean is
+    # (2 * 0.5 * 1 + 2 * 0.25 * 4) / 16 = 0.1875, and 90% of draws sit at or below 0.5 (P(ECE <= 0.25) = 14/16).
+    floor = ece_if_calibrated([0.5] * 4, draws=4000)
+    assert abs(floor["mean"] - 0.1875) < 0.01 and floor["p90"] == 0.5
+    assert ece_if_calibrated([0.5] * 4) == ece_if_calibrated([0.5] * 4)  # fixed seed: the same figure every run
+    few, many = ece_if_calibrated([0.7] * 40), ece_if_calibrated([0.7] * 4000)
+    assert many["mean"] < few["mean"] / 5
+    assert ece_if_calibrated([]) == {"mean": 0.0, "p90": 0.0}
