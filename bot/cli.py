@@ -396,6 +396,13 @@ def calibrate(
 @click.option("--report", type=click.Path(path_type=Path), help="write the held-out measurements here (JSON)")
 @click.option("--folds", default=5, show_default=True)
 @click.option("--target-precision", default=0.90, show_default=True, help="held-out precision a decisive verdict needs")
+@click.option(
+    "--repeats",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 100),
+    help="cross-validations with different fold draws, pooled for the temperature and the thresholds",
+)
 @click.pass_context
 def fit_decision(
     ctx: click.Context,
@@ -405,6 +412,7 @@ def fit_decision(
     report: Path | None,
     folds: int,
     target_precision: float,
+    repeats: int,
 ) -> None:
     """Fit the learned verdict on labelled claims (grouped cross-validation, calibration, precision thresholds)."""
     from bot import gold as gold_claims
@@ -426,7 +434,7 @@ def fit_decision(
     engine.decision = partial(decide, th=engine.thresholds)
     claims = [c for f in files for c in gold_claims.read_claims(f)]
     traced = fd.trace_claims(engine, claims, progress=True)
-    decision, held_out = fd.fit_decision(traced, folds=folds, target=target_precision)
+    decision, held_out = fd.fit_decision(traced, folds=folds, target=target_precision, repeats=repeats)
     result = fd.held_out_report(traced, held_out, decision, engine)
     decision = decision.with_meta(held_out=result)
     engine.store.close()

@@ -9,7 +9,7 @@ import pytest
 
 from bot.labels import Verdict
 from bot.settings import Settings
-from bot.training.fit_decision import MIN_DECISIVE, choose_threshold
+from bot.training.fit_decision import MIN_DECISIVE, TracedClaim, choose_threshold, fit_decision
 from bot.verdict.candidates import Scored, candidates
 from bot.verdict.decision import Decision
 from bot.verdict.learned import BASE_DECISION, ISW_DECISION, LearnedDecision, SourceGatedDecision, named_decision
@@ -46,6 +46,25 @@ def test_a_threshold_is_the_least_probability_with_the_target_precision_over_eno
     assert choose_threshold(p, pred, y, 0, 0.80) == pytest.approx(0.81)
     assert choose_threshold(p, pred, y, 0, 0.85) == pytest.approx(0.87)
     assert choose_threshold(p, pred, y, 0, 0.90) > 1.0  # never reached over five or more: never decisive
+    # Pooled repeats ask for proportionally more verdicts: over at least ten, 0.85 is never reached (0.80 at ten).
+    assert choose_threshold(p, pred, y, 0, 0.80, least=10) == pytest.approx(0.81)
+    assert choose_threshold(p, pred, y, 0, 0.85, least=10) > 1.0
+
+
+def test_repeated_cross_validation_pools_its_draws_and_is_reproducible():
+    # 90 invented claims in 30 report groups: feature 0 leans to SUPPORTS, feature 1 to REFUTES, with noise.
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], 30)
+    x = rng.normal(size=(90, 2)) + np.eye(3, 2)[y] * 2.0
+    traced = [TracedClaim(None, (), x[i], int(y[i]), f"report-{i % 30}") for i in range(90)]  # type: ignore[arg-type]
+    one, p_one = fit_decision(traced)
+    pooled, p_pooled = fit_decision(traced, repeats=4)
+    assert one.meta["repeats"] == 1 and pooled.meta["repeats"] == 4
+    assert p_one.shape == p_pooled.shape == (90, 3) and np.allclose(p_pooled.sum(axis=1), 1.0)
+    # the first draw is the single cross-validation's draw: the same folds, the same C
+    assert np.allclose(p_one.argmax(axis=1), p_pooled.argmax(axis=1))
+    again, _ = fit_decision(traced, repeats=4)
+    assert again.thresholds == pooled.thresholds and again.temperature == pooled.temperature
 
 
 def test_the_engine_decides_with_the_named_decision(tmp_path):
