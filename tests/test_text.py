@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from bot.text.claim_dates import off_period, parse_claim_dates
+from bot.text.claim_dates import dated_to_period, off_period, parse_claim_dates
 from index.chunking import chunk
 from index.sentences import sentence_spans
 
@@ -51,6 +51,17 @@ def test_claim_dates():
     assert parse_claim_dates("on 9 March 2022 the Kremlin admitted it").window == (date(2022, 3, 9),) * 2
     assert parse_claim_dates("Russia attacked Ukraine").window is None
     assert parse_claim_dates("as of February 30, 2022 nothing").as_of is None  # impossible date ignored
+
+
+def test_a_report_is_dated_to_the_claims_own_days_or_the_day_after():
+    day = (date(2022, 5, 20), date(2022, 5, 20))
+    assert dated_to_period("2022-05-20", day) and dated_to_period("2022-05-21", day)  # the next day's report tells it
+    assert not dated_to_period("2022-05-22", day) and not dated_to_period("2022-05-19", day)
+    month = (date(2022, 9, 1), date(2022, 9, 30))
+    assert dated_to_period("2022-09-05", month) and not dated_to_period("2022-10-07", month)
+    assert not dated_to_period("2022-05-20", (date(2022, 1, 1), date(2022, 12, 31)))  # a year is no day of its own
+    assert not dated_to_period("2022-05-20", None) and not dated_to_period(None, day)
+    assert not dated_to_period("not a date", day)
 
 
 def test_off_period_sentences():

@@ -11,8 +11,10 @@ from bot.labels import Verdict
 from bot.steps.judge import score
 from bot.text.attribution import attribute, claim_is_attributed
 from bot.text.words import content_words, overlap
-from bot.verdict.candidates import addresses_the_checker, candidates
+from bot.verdict.candidates import DATED_LEAD, addresses_the_checker, candidates, dated_first
 from bot.verdict.decision import Thresholds, decide
+from bot.verdict.features import FEATURES
+from bot.verdict.learned import LearnedDecision
 from tests.helpers import FakeScorer
 
 CLAIM = "Russian forces captured Berdyansk on February 26."
@@ -79,6 +81,29 @@ def test_a_sentence_from_another_period_counts_for_less():
     d = decide(CLAIM, cs, th)
     assert d.verdict == Verdict.SUPPORTED and not d.refute  # 0.9 x 0.5 is below the contradiction threshold
     assert decide(CLAIM, cs, Thresholds(off_period_discount=1.0)).verdict == Verdict.REFUTED
+
+
+def test_an_undecided_reply_leads_with_a_passage_from_the_claims_own_days():
+    """Where nothing decides, the passage a reader checks first is from the claim's day when it is about the claim
+    nearly as much as the closest one; a decisive verdict keeps its deciding sentence first."""
+    later = "Russian forces captured Berdyansk on February 26 and still held it on March 4."
+    same_day = "Russian forces reached Berdyansk on February 26."
+    table = {(later, CLAIM): (0.3, 0.6, 0.1), (same_day, CLAIM): (0.3, 0.6, 0.1)}
+    cs = cands_for([("later", later), ("day", same_day)], table)
+    cs = [replace(c, dated=c.report_id == "day") for c in cs]
+    d = decide(CLAIM, cs, Thresholds())
+    assert d.verdict == Verdict.NOT_ENOUGH_EVIDENCE and d.related[0].report_id == "day"
+    by_overlap = sorted(cs, key=lambda c: -c.overlap)
+    assert by_overlap[0].report_id == "later"  # the closest by wording alone is the later report
+    # Too far from the claim's wording, a dated passage does not lead.
+    far = [replace(c, overlap=c.overlap * (DATED_LEAD - 0.1 if c.dated else 1.0)) for c in by_overlap]
+    assert dated_first(far)[0].report_id == "later"
+    assert dated_first([]) == [] and dated_first([c for c in cs if not c.dated])[0].report_id == "later"
+    undecided = LearnedDecision(np.zeros((3, len(FEATURES))), np.array([0.0, 0.0, 1.0]), 0.0, 1.0)
+    assert undecided.decide(CLAIM, cs).related[0].report_id == "day"  # the learned decision orders them alike
+    table[(later, CLAIM)] = (0.95, 0.04, 0.01)
+    decisive = decide(CLAIM, [replace(c, probs=np.asarray(table[(c.text, CLAIM)])) for c in cs], Thresholds())
+    assert decisive.verdict == Verdict.SUPPORTED and decisive.support[0].report_id == "later"
 
 
 def test_candidates_carry_report_offsets_and_pairs():

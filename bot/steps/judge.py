@@ -13,7 +13,7 @@ import numpy as np
 
 from bot.labels import Kind
 from bot.nli.scorer import NLIScorer
-from bot.text.claim_dates import off_period, predates
+from bot.text.claim_dates import dated_to_period, off_period, predates
 from bot.trace import Evidence, Judgement, Plan
 from bot.verdict.candidates import Candidate, Scored, candidates
 from bot.verdict.decision import Decision
@@ -34,7 +34,12 @@ def read_candidates(plan: Plan, evidence: Evidence, max_sentences: int) -> list[
         info = evidence.reports.get(c.report_id)
         written = info.date if info else None
         out.append(
-            replace(c, off_period=off_period(c.text, written, plan.period), predates=predates(written, plan.period))
+            replace(
+                c,
+                off_period=off_period(c.text, written, plan.period),
+                predates=predates(written, plan.period),
+                dated=dated_to_period(written, plan.period),
+            )
         )
     return out
 

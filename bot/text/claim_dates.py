@@ -142,6 +142,23 @@ def predates(report_date: str | None, window: tuple[date, date] | None) -> bool:
         return False
 
 
+def dated_to_period(report_date: str | None, window: tuple[date, date] | None) -> bool:
+    """True when the report was written within the claim's own days (a day or month, not a year), or the day after,
+    when a daily report tells what happened the day before.
+
+    Why: "Russian assaults around Avdiivka succeeded on May 20" is best answered by the May 20 report, not by the
+    May 29 one that says much the same of that week; where nothing decides a claim, the passage a reader checks first
+    should be from the claim's own days.
+    """
+    if window is None or not report_date or (window[1] - window[0]).days > 31:
+        return False
+    try:
+        written = date.fromisoformat(report_date[:10])
+    except ValueError:
+        return False
+    return window[0] <= written <= window[1] + timedelta(days=1)
+
+
 def mentioned_dates(text: str) -> tuple[set[tuple[int, int]], set[int]]:
     """(month, day) pairs and bare months mentioned in ``text`` (capitalised month names, as reports write them)."""
     days, months = set(), set()

@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.labels import Verdict
 from bot.nli.scorer import MODEL_DIR
 from bot.text.attribution import claim_is_attributed
-from bot.verdict.candidates import Candidate, Scored, different_voices
+from bot.verdict.candidates import Candidate, Scored, dated_first, different_voices
 
 
 @dataclass(frozen=True)
@@ -103,4 +103,4 @@ def decide(claim: str, cands: list[Scored], th: Thresholds) -> Decision:
     if refute:
         return Decision(Verdict.REFUTED, round(best_r, 4), [], refute, related)
     top = max((max(support_of(c), refute_of(c)) for c in cands if c.overlap >= th.min_overlap), default=0.0)
-    return Decision(Verdict.NOT_ENOUGH_EVIDENCE, round(1.0 - top, 4), [], [], related)
+    return Decision(Verdict.NOT_ENOUGH_EVIDENCE, round(1.0 - top, 4), [], [], dated_first(related))

@@ -21,7 +21,7 @@ import numpy as np
 
 from bot.labels import Verdict
 from bot.text.attribution import claim_is_attributed
-from bot.verdict.candidates import Scored, different_voices
+from bot.verdict.candidates import Scored, dated_first, different_voices
 from bot.verdict.decision import Decision
 from bot.verdict.features import AGREES, FEATURES, claim_features, sides, weight
 
@@ -88,11 +88,11 @@ class LearnedDecision:
                 verdict, round(float(p[1]), 4), [], _side(best.refute, scored, "contradict", attributed), related
             )
         # Undecided: the sentences each side would rest on lead the closest passages (the side the evidence leans
-        # to first), then the rest by alignment.
+        # to first), then the rest by alignment; a passage from the claim's own days goes first (``dated_first``).
         lean = verdict if verdict != Verdict.NOT_ENOUGH_EVIDENCE else None
         pair = (best.refute, best.support) if lean == Verdict.REFUTED else (best.support, best.refute)
         leads = [c for c in pair if c is not None]
-        related = leads + [c for c in related if all(c is not lead for lead in leads)]
+        related = dated_first(leads + [c for c in related if all(c is not lead for lead in leads)])
         return Decision(
             Verdict.NOT_ENOUGH_EVIDENCE, round(float(p[2]), 4), [], [], related, lean, round(float(p[k]), 4)
         )
