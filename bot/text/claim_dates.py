@@ -117,13 +117,8 @@ def off_period(sentence: str, report_date: str | None, window: tuple[date, date]
     month-precise periods count (a claim about a whole year can be summed up by any later report), and a sentence that
     names the period's month (a later report restating the event) stays in.
     """
-    if window is None or not report_date or (window[1] - window[0]).days > 31:
-        return False
-    try:
-        written = date.fromisoformat(report_date[:10])
-    except ValueError:
-        return False
-    if window[0] <= written <= window[1] + GRACE:
+    written = _written_in_short_period(report_date, window)
+    if written is None or window is None or window[0] <= written <= window[1] + GRACE:
         return False
     days, months = mentioned_dates(sentence)
     named = months | {m for m, _ in days}
@@ -150,13 +145,19 @@ def dated_to_period(report_date: str | None, window: tuple[date, date] | None) -
     May 29 one that says much the same of that week; where nothing decides a claim, the passage a reader checks first
     should be from the claim's own days.
     """
+    written = _written_in_short_period(report_date, window)
+    return written is not None and window is not None and window[0] <= written <= window[1] + timedelta(days=1)
+
+
+def _written_in_short_period(report_date: str | None, window: tuple[date, date] | None) -> date | None:
+    """The report's date, when it reads and the claim's period is a day or a month (a claim about a whole year can be
+    summed up by any report of it); otherwise None."""
     if window is None or not report_date or (window[1] - window[0]).days > 31:
-        return False
+        return None
     try:
-        written = date.fromisoformat(report_date[:10])
+        return date.fromisoformat(report_date[:10])
     except ValueError:
-        return False
-    return window[0] <= written <= window[1] + timedelta(days=1)
+        return None
 
 
 def mentioned_dates(text: str) -> tuple[set[tuple[int, int]], set[int]]:
