@@ -153,11 +153,11 @@ def fit_decision(
     y = np.asarray([t.y for t in traced])
     groups = [t.group for t in traced]
     fold = grouped_folds(groups, folds, seed)
-    scores = {c: _nll(_softmax(out_of_fold_logits(x, y, fold, c)), y) for c in C_GRID}
+    first_draw = {c: out_of_fold_logits(x, y, fold, c) for c in C_GRID}
+    scores = {c: _nll(_softmax(logits), y) for c, logits in first_draw.items()}
     best_c = min(scores, key=scores.get)
-    oof = np.concatenate(
-        [out_of_fold_logits(x, y, grouped_folds(groups, folds, seed + r), best_c) for r in range(repeats)]
-    )
+    more_draws = [out_of_fold_logits(x, y, grouped_folds(groups, folds, seed + r), best_c) for r in range(1, repeats)]
+    oof = np.concatenate([first_draw[best_c], *more_draws])
     pooled_y = np.tile(y, repeats)
     temperature = fit_temperature(oof, pooled_y)
     pooled = _softmax(oof / temperature)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from typing import TypeVar
 
 import numpy as np
 
@@ -90,7 +91,10 @@ class Scored(Candidate):
 DATED_LEAD = 0.8
 
 
-def dated_first(closest: list[Candidate]) -> list[Candidate]:
+C = TypeVar("C", bound=Candidate)
+
+
+def dated_first(closest: list[C]) -> list[C]:
     """``closest`` with the passage most about the claim among those written within the claim's own days moved to the
     front, when it is about the claim nearly as much as the first (``DATED_LEAD``): the passage a reader checks first
     when nothing decides the claim. A decisive verdict's order is never changed (its deciding sentence leads)."""
