@@ -87,7 +87,7 @@ def parse_claim_dates(text: str) -> ClaimDates:
 
 
 # A date this module reads (a day or month with its year, a year, an ISO date), with the words that introduce it.
-_DATED = re.compile(
+DATED = re.compile(
     rf"(?:\b(?:as of|in|on|by|during|since|until|before|after|from)\s+)?(?:\b(?:early|mid|late)[- ]?)?"
     rf"(?:\b{_M}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\b\d{{1,2}}\s+{_M}\s+\d{{4}}|\b{_M},?\s+\d{{4}}"
     r"|\b\d{4}-\d\d-\d\d|\b(?:19|20)\d\d)\b",
@@ -101,7 +101,7 @@ def without_dates(text: str) -> str:
     Why: once read into filters and a preferred period, a question's dates are no words to match. Searched or
     compared as words, "October 2022" favours any sentence naming October ("commander since October 2017").
     """
-    return re.sub(r"\s+([,.;:?!])", r"\1", re.sub(r"\s{2,}", " ", _DATED.sub(" ", text))).strip()
+    return re.sub(r"\s+([,.;:?!])", r"\1", re.sub(r"\s{2,}", " ", DATED.sub(" ", text))).strip()
 
 
 def to_int(d: date | None) -> int:
@@ -115,14 +115,16 @@ def off_period(sentence: str, report_date: str | None, window: tuple[date, date]
     Why: a claim about 'the August 9 attack' is not contradicted by a report from October describing October's
     strikes, though an NLI model reads two strike reports with different details as a contradiction. Only day- and
     month-precise periods count (a claim about a whole year can be summed up by any later report), and a sentence that
-    names the period's month (a later report restating the event) stays in.
+    names the period's month of the period's year (a later report restating the event) stays in.
     """
     written = _written_in_short_period(report_date, window)
     if written is None or window is None or window[0] <= written <= window[1] + GRACE:
         return False
     days, months = mentioned_dates(sentence)
-    named = months | {m for m, _ in days}
-    return not named & {window[0].month, window[1].month}
+    # A month a daily report names is the latest one of that name up to its writing: "January" in a January 2023
+    # report is January 2023, not the January 2024 a claim is about.
+    named = {(written.year if m <= written.month else written.year - 1, m) for m in months | {m for m, _ in days}}
+    return not named & {(window[0].year, window[0].month), (window[1].year, window[1].month)}
 
 
 def predates(report_date: str | None, window: tuple[date, date] | None) -> bool:
