@@ -2,10 +2,7 @@
 
 from datetime import date
 
-import pytest
-
 from bot.text.claim_dates import dated_to_period, off_period, parse_claim_dates
-from bot.text.report_frame import claim_fact
 from index.chunking import chunk
 from index.sentences import sentence_spans
 
@@ -90,35 +87,3 @@ def test_a_month_a_report_names_is_of_the_report_s_year():
     assert off_period(
         "Russian forces struck Kherson in December.", "2023-01-20", (date(2021, 12, 1), date(2021, 12, 31))
     )
-
-
-@pytest.mark.parametrize(
-    ("claim", "fact"),
-    [
-        ("ISW assessed on March 12, 2022 that Russian forces were regrouping.", "Russian forces were regrouping."),
-        ("On August 30, 2022, ISW reported that Ukraine struck ferries.", "Ukraine struck ferries."),
-        ("ISW reported in late May 2022 that, despite losses, Russia advanced.", "despite losses, Russia advanced."),
-        ("According to ISW's April 9, 2022 assessment, Dvornikov took command.", "Dvornikov took command."),
-        ("According to ISW, the pause ended on July 14, 2022.", "the pause ended on July 14, 2022."),
-        ("In its January 8, 2023 update, ISW said Soledar held.", "Soledar held."),
-        ("ISW's December 18, 2022 update said that Putin would meet Lukashenko.", "Putin would meet Lukashenko."),
-        ("In mid-May 2022, ISW said Ukraine had likely won near Kharkiv.", "Ukraine had likely won near Kharkiv."),
-        ("Russian forces took Popasna, according to ISW.", "Russian forces took Popasna."),
-        ("Russian forces took Popasna on May 7, ISW reported.", "Russian forces took Popasna on May 7."),
-    ],
-)
-def test_the_library_s_own_frame_is_not_the_fact(claim: str, fact: str):
-    assert claim_fact(claim) == fact
-
-
-@pytest.mark.parametrize(
-    "claim",
-    [
-        "ISW confirmed on May 7, 2022 that Russian forces had captured Popasna.",  # how certain: part of the fact
-        "Shoigu said on March 25 that the first phase was complete.",  # another speaker: what they said is the fact
-        "Russian forces captured Popasna on May 7, 2022.",
-        "ISW reported that.",  # a frame with no fact keeps the claim
-    ],
-)
-def test_a_claim_without_the_library_s_neutral_frame_is_its_own_fact(claim: str):
-    assert claim_fact(claim) == claim

@@ -26,7 +26,6 @@ import numpy as np
 
 from bot.nli.scorer import MODEL_DIR, NLIScorer, load_scorer
 from bot.nli.signals import FEATURES, signals
-from bot.text.report_frame import claim_fact
 from bot.text.words import content_words, overlap
 
 log = logging.getLogger(__name__)
@@ -57,9 +56,8 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 
 def coverage(evidence: str, claim: str) -> float:
-    """Share of the claim's content words (prefix-matched) that the evidence contains: the candidates' overlap, the
-    claim's reporting frame left out as there (bot/text/report_frame.py)."""
-    return overlap(content_words(claim_fact(claim)), evidence)
+    """Share of the claim's content words (prefix-matched) that the evidence contains."""
+    return overlap(content_words(claim), evidence)
 
 
 def features(pairs: Sequence[tuple[str, str]], probs: np.ndarray) -> np.ndarray:

@@ -18,7 +18,6 @@ from functools import lru_cache
 
 from bot.text.claim_dates import DAY_OR_MONTH, mentioned_dates
 from bot.text.lexicon import ANTONYMS, MONTH_NUMBER, NATIONALITIES, POLARITY_FAMILIES
-from bot.text.report_frame import claim_fact
 
 # "no." is the abbreviation of number ("reactor no. 6"), not a negation.
 _NEGATION = re.compile(
@@ -398,9 +397,7 @@ class Signals:
 @lru_cache(maxsize=4096)
 def signals(evidence: str, claim: str) -> Signals:
     """Compute every signal in ``FEATURES`` for one pair (cached: the combiner, the verdict's features and the
-    citations' mismatch notes all read the same pairs of one check). The claim's own reporting frame ("ISW reported
-    on August 30 that …") is left out: its date is the report's, not the event's (bot/text/report_frame.py)."""
-    claim = claim_fact(claim)
+    citations' mismatch notes all read the same pairs of one check)."""
     neg_evidence_only, neg_claim_only = _negation_signal(evidence, claim)
     ev_nums, cl_nums = numbers(evidence), numbers(claim)
     unmatched = [n for n in cl_nums if not any(_close(n, e) for e in ev_nums)]

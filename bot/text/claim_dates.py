@@ -87,7 +87,7 @@ def parse_claim_dates(text: str) -> ClaimDates:
 
 
 # A date this module reads (a day or month with its year, a year, an ISO date), with the words that introduce it.
-DATED = re.compile(
+_DATED = re.compile(
     rf"(?:\b(?:as of|in|on|by|during|since|until|before|after|from)\s+)?(?:\b(?:early|mid|late)[- ]?)?"
     rf"(?:\b{_M}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\b\d{{1,2}}\s+{_M}\s+\d{{4}}|\b{_M},?\s+\d{{4}}"
     r"|\b\d{4}-\d\d-\d\d|\b(?:19|20)\d\d)\b",
@@ -101,7 +101,7 @@ def without_dates(text: str) -> str:
     Why: once read into filters and a preferred period, a question's dates are no words to match. Searched or
     compared as words, "October 2022" favours any sentence naming October ("commander since October 2017").
     """
-    return re.sub(r"\s+([,.;:?!])", r"\1", re.sub(r"\s{2,}", " ", DATED.sub(" ", text))).strip()
+    return re.sub(r"\s+([,.;:?!])", r"\1", re.sub(r"\s{2,}", " ", _DATED.sub(" ", text))).strip()
 
 
 def to_int(d: date | None) -> int:

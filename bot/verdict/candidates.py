@@ -17,7 +17,6 @@ import numpy as np
 
 from bot.settings import MAX_SENTENCES
 from bot.text.attribution import UNNAMED_SOURCE, Attribution, attribute
-from bot.text.report_frame import claim_fact
 from bot.text.words import content_words, overlap
 from index.sentences import sentence_spans
 
@@ -134,7 +133,7 @@ def candidates(
 
     ``start`` is the passage's offset in its report, so candidate offsets are report offsets.
     """
-    words = content_words(claim_fact(claim))  # the fact, not "ISW assessed on March 12 that" (report_frame.py)
+    words = content_words(claim)
     out: list[Candidate] = []
     for rank, (pid, rid, base, text, source) in enumerate(passages):
         spans = [(after_leading_note(text, a, b), b) for a, b in sentence_spans(text)]
