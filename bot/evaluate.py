@@ -109,6 +109,7 @@ def summarise(engine: Engine, results: list[ClaimResult]) -> tuple[dict, list[di
                 "confidence": r.reply["confidence"],
                 "as_of": r.gold.as_of,
                 "evidence_hit": any(gold_flags[:3]),
+                "evidence_first": any(gold_flags[:1]),  # per claim, so a pooled run splits into per-set evidence@1
                 "citations": [
                     {k: c[k] for k in ("report_id", "date", "stance", "score", "quote")} for c in r.reply["citations"]
                 ],

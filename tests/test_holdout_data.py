@@ -125,3 +125,20 @@ def test_the_later_sets_share_no_report_with_any_file_a_decision_is_fitted_on(na
     cited = _cited(_rows(ROOT / "benchmarks" / "data" / name))
     for fit in (data / "claims_dev.jsonl", data / "claims_train.jsonl", FIT):
         assert not cited & _cited(_rows(fit)), fit.name
+
+
+def test_a_pooled_run_splits_into_its_sets(tmp_path: Path):
+    """benchmarks.holdout_table: each claim of a pooled run counts in its own set's row and in the pool's."""
+    from benchmarks.holdout_table import groups, row
+
+    ids = groups()
+    four, seven = sorted(ids["set 4"])[:2], sorted(ids["set 7"])[:1]
+    rows = [
+        {"id": four[0], "gold": "SUPPORTS", "pred": "SUPPORTS", "confidence": 0.9, "evidence_first": True},
+        {"id": four[1], "gold": "REFUTES", "pred": "SUPPORTS", "confidence": 0.8, "evidence_first": False},
+        {"id": seven[0], "gold": "NOT_ENOUGH_INFO", "pred": "REFUTES", "confidence": 0.7},
+    ]
+    set4 = row([r for r in rows if r["id"] in ids["set 4"]])
+    assert (set4["n"], set4["SUPPORTS_given"], set4["SUPPORTS_right"], set4["evidence_at_1"]) == (2, 2, 1, 0.5)
+    pooled = row(rows)
+    assert (pooled["REFUTES_given"], pooled["REFUTES_right"], pooled["absent_claims_decided"]) == (1, 0, 1.0)
