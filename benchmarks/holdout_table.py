@@ -49,9 +49,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("runs", type=Path, nargs="+")
     args = ap.parse_args()
+    sets = groups()  # read once for every run
     for run in args.runs:
         rows = list(read_jsonl(run / "claims.jsonl"))
-        table = {name: row(part) for name, ids in groups().items() if (part := [r for r in rows if r["id"] in ids])}
+        table = {name: row(part) for name, ids in sets.items() if (part := [r for r in rows if r["id"] in ids])}
         table["all"] = row(rows)
         print(json.dumps({"run": str(run), "rows": table}))
 
