@@ -11,7 +11,7 @@ import pytest
 from index.jsonl import read_jsonl
 from tests.helpers import ROOT, need_shared_data
 
-SETS = sorted((ROOT / "benchmarks" / "data").glob("isw_holdout*.jsonl"))
+SETS = sorted((ROOT / "benchmarks" / "data").glob("isw_holdout*.jsonl"), key=lambda p: (len(p.name), p.name))
 
 
 def _rows(path: Path) -> list[dict]:
@@ -32,9 +32,10 @@ SIZES = {
     "isw_holdout7.jsonl": 90,
     "isw_holdout8.jsonl": 90,
     "isw_holdout9.jsonl": 90,
+    "isw_holdout10.jsonl": 90,
 }
 # Sets written after the period's reports ran out: they reuse reports of earlier held-out sets (never of a fit file).
-REUSES_HELD_OUT_REPORTS = {f"isw_holdout{n}.jsonl" for n in range(7, 10)}
+REUSES_HELD_OUT_REPORTS = {f"isw_holdout{n}.jsonl" for n in range(7, 11)}
 
 
 def test_the_held_out_sets_are_the_listed_ones():
@@ -117,7 +118,7 @@ def test_the_fit_set_is_balanced_verbatim_and_shares_no_report_with_a_held_out_s
             assert e["quote"] in reports[e["date"]], r["id"]
 
 
-@pytest.mark.parametrize("name", [f"isw_holdout{n}.jsonl" for n in range(4, 10)])
+@pytest.mark.parametrize("name", [f"isw_holdout{n}.jsonl" for n in range(4, 11)])
 def test_the_later_sets_share_no_report_with_any_file_a_decision_is_fitted_on(name: str):
     """Sets 1-3 came before claims_train.jsonl and share 5 of its reports (benchmarks/data/README.md says so); the
     later sets were drawn so that no fit file reaches them."""
@@ -142,3 +143,36 @@ def test_a_pooled_run_splits_into_its_sets(tmp_path: Path):
     assert (set4["n"], set4["SUPPORTS_given"], set4["SUPPORTS_right"], set4["evidence_at_1"]) == (2, 2, 1, 0.5)
     pooled = row(rows)
     assert (pooled["REFUTES_given"], pooled["REFUTES_right"], pooled["absent_claims_decided"]) == (1, 0, 1.0)
+
+
+PAIRS = ROOT / "benchmarks" / "data" / "isw_pairs_train.jsonl"
+
+
+def test_the_written_training_pairs_are_triples_on_one_verbatim_quote():
+    """The verifier's second stage trains on these: each quote has one claim it states, one it contradicts, one it
+    leaves open, so only meaning separates them."""
+    rows = _rows(PAIRS)
+    assert len({r["id"] for r in rows}) == len(rows) >= 300
+    for k in range(0, len(rows), 3):
+        triple = rows[k : k + 3]
+        assert [r["label"] for r in triple] == ["SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO"], triple[0]["id"]
+        assert len({(r["quote"], r["doc_id"]) for r in triple}) == 1, triple[0]["id"]
+    data = need_shared_data() / "isw-2022"
+    reports = {r["id"]: r["text"] for r in read_jsonl(data / "reports.jsonl")}
+    for r in rows:
+        assert r["quote"] in reports[r["doc_id"]], r["id"]
+
+
+def test_the_written_training_pairs_share_no_report_with_a_held_out_set_and_no_quote_with_any_set():
+    """Trained on, they must leave every held-out set held out, and the fit files' claims unseen by the network the
+    decision is fitted over."""
+    data = need_shared_data() / "isw-2022"
+    rows = _rows(PAIRS)
+    reports = {r["doc_id"] for r in rows}
+    for other in SETS:
+        assert not reports & {e["doc_id"] for c in _rows(other) for e in c["evidence"]}, other.name
+    quotes = {r["quote"] for r in rows}
+    for other in [*SETS, FIT, data / "claims_dev.jsonl", data / "claims_train.jsonl"]:
+        for c in _rows(other):
+            for e in c.get("evidence") or []:
+                assert not any(e["quote"] in q or q in e["quote"] for q in quotes), (other.name, c["id"])
