@@ -460,9 +460,23 @@ def fit_decision(
     show_default=True,
     help="share of synthetic paraphrases that add who said it and when ('X said in June 2022 that ...')",
 )
+@click.option(
+    "--pairs",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="claims written about the library's sentences to train on too (benchmarks/data/isw_pairs_train.jsonl)",
+)
+@click.option("--pairs-repeat", type=click.IntRange(1), default=6, show_default=True, help="times each is trained on")
 @training_options
 def train_verifier(
-    data_dir: Path, library: tuple[Path, ...], work: Path, out: Path | None, context_share: float, **options: Any
+    data_dir: Path,
+    library: tuple[Path, ...],
+    work: Path,
+    out: Path | None,
+    context_share: float,
+    pairs: tuple[Path, ...],
+    pairs_repeat: int,
+    **options: Any,
 ) -> None:
     """Rebuild the verifier: recipe -> training (progress and ETA) -> held-out scores -> int8 ONNX export.
 
@@ -475,7 +489,9 @@ def train_verifier(
 
     libs = list(library) or [data_dir / "isw-2022" / "reports.jsonl"]
     click.echo("building the training set ...", err=True)
-    counts = recipe.build(data_dir, libs, work / "data", context_share=context_share)
+    counts = recipe.build(
+        data_dir, libs, work / "data", context_share=context_share, written=pairs, written_repeat=pairs_repeat
+    )
     click.echo(f"{counts['train']} training pairs", err=True)
     config = TrainConfig(data=str(work / "data"), base=resolve_model_path(""), out=str(work / "trained"), **options)
     result = train.train(config)

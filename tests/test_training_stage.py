@@ -75,3 +75,19 @@ def test_a_written_pair_that_sits_in_the_recipes_held_out_sets_is_refused(tmp_pa
     recipe = _fake_recipe(tmp_path / "recipe", held=[(quote, "Russia took Izyum on April 1, 2022.")])
     with pytest.raises(ValueError, match="1 written pairs are in the recipe's held-out sets"):
         build_stage([_written(tmp_path / "w.jsonl", quote)], recipe, tmp_path / "out", replay=5, repeat=1)
+
+
+def test_the_recipe_mixes_written_pairs_in_repeated_after_deduplication(tmp_path):
+    from bot.training import recipe
+
+    lib = tmp_path / "lib.jsonl"
+    lib.write_text(
+        '{"id": "r", "date": "2022-03-01", "text": "Russian forces captured Berdyansk on February 26. '
+        'Ukrainian forces repelled assaults near Kharkiv on March 1."}\n'
+    )
+    counts = recipe.build(
+        tmp_path, [lib], tmp_path / "out", natural=False, written=[_written(tmp_path / "w.jsonl")], written_repeat=2
+    )
+    rows = list(read_jsonl(tmp_path / "out" / "train.jsonl.gz"))
+    assert sum(r["src"] == SOURCE for r in rows) == 6  # three written pairs, twice each: not collapsed by dedup
+    assert counts["by_source"][SOURCE] == 6 and counts["written_repeat"] == 2
