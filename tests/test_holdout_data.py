@@ -101,6 +101,7 @@ def test_a_set_reusing_reports_quotes_no_sentence_an_earlier_set_quotes(name: st
 
 
 FIT = ROOT / "benchmarks" / "data" / "isw_fit.jsonl"
+FIT2 = ROOT / "benchmarks" / "data" / "isw_fit2.jsonl"
 
 
 def test_the_fit_set_is_balanced_verbatim_and_shares_no_report_with_a_held_out_set():
@@ -126,7 +127,7 @@ def test_the_later_sets_share_no_report_with_any_file_a_decision_is_fitted_on(na
     later sets were drawn so that no fit file reaches them."""
     data = need_shared_data() / "isw-2022"
     cited = _cited(_rows(ROOT / "benchmarks" / "data" / name))
-    for fit in (data / "claims_dev.jsonl", data / "claims_train.jsonl", FIT):
+    for fit in (data / "claims_dev.jsonl", data / "claims_train.jsonl", FIT, FIT2):
         assert not cited & _cited(_rows(fit)), fit.name
 
 
@@ -178,3 +179,18 @@ def test_the_written_training_pairs_share_no_report_with_a_held_out_set_and_no_q
         for c in _rows(other):
             for e in c.get("evidence") or []:
                 assert not any(e["quote"] in q or q in e["quote"] for q in quotes), (other.name, c["id"])
+
+
+def test_the_second_fit_set_is_balanced_verbatim_and_quotes_no_training_pair():
+    """isw_fit2.jsonl is fitted over a network trained on the written pairs: none of its quotes may be one of theirs."""
+    rows = _rows(FIT2)
+    assert len({r["id"] for r in rows}) == len(rows) == 150
+    assert [sum(r["label"] == label for r in rows) for label in ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")] == [50] * 3
+    pairs = {r["quote"] for r in _rows(PAIRS)}
+    data = need_shared_data() / "isw-2022"
+    reports = {r["id"]: r["text"] for r in read_jsonl(data / "reports.jsonl")}
+    for r in rows:
+        assert (r["label"] == "NOT_ENOUGH_INFO") == (not r["evidence"]), r["id"]
+        for e in r["evidence"]:
+            assert e["quote"] in reports[e["doc_id"]], r["id"]
+            assert not any(e["quote"] in q or q in e["quote"] for q in pairs), r["id"]
