@@ -57,6 +57,19 @@ def two_way_right(probs: Sequence[Sequence[float]], ys: Sequence[int]) -> list[b
     return [(0 if p[0] >= p[2] else 2) == y for p, y in zip(probs, ys)]
 
 
+def pooled_scores(scorer, rows: list[dict], name: str, right: dict[str, list[bool]]) -> dict:
+    """One model's right answers on pooled gold pairs (argmax and two-way), recorded in ``right`` under ``name`` and
+    compared by McNemar with every model scored on them before it."""
+    probs = scorer.score([(r["p"], r["h"]) for r in rows])
+    right[name] = [p == r["y"] for p, r in zip(probs.argmax(axis=1).tolist(), rows)]
+    return {
+        "n": len(rows),
+        "correct": sum(right[name]),
+        "two_way_correct": sum(two_way_right(probs, [r["y"] for r in rows])),
+        "vs": {other: mcnemar(right[name], right[other]) for other in right if other != name},
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, required=True)
@@ -72,10 +85,12 @@ def main() -> None:
             by_set[r["set"]].append(r)
     if HOLDOUT:
         by_set["isw_holdout_gold"] = gold_rows(HOLDOUT)
-    pooled = by_set.get("claims_dev_gold", []) + by_set.get("isw_holdout_gold", [])
-    every = gold_rows(ALL_HOLDOUT)
-    right: dict[str, list[bool]] = {}
-    right_all: dict[str, list[bool]] = {}
+    # Pooled gold pairs, each compared across models: the 100 paraphrased ones, and every held-out set's.
+    pools = {
+        "paraphrased_gold": by_set.get("claims_dev_gold", []) + by_set.get("isw_holdout_gold", []),
+        "all_holdout_gold": gold_rows(ALL_HOLDOUT),
+    }
+    right: dict[str, dict[str, list[bool]]] = {pool: {} for pool in pools}
     result = {}
     for folder in [MODEL_DIR, *args.model]:
         scorer = OnnxScorer(folder)
@@ -87,24 +102,9 @@ def main() -> None:
             scores.get("claims_dev_gold", {}).get("macro_f1", 0) + scores.get("scifact_dev", {}).get("macro_f1", 0), 4
         )
         name = "shipped" if folder == MODEL_DIR else str(folder)
-        if pooled:
-            probs = scorer.score([(r["p"], r["h"]) for r in pooled])
-            right[name] = [p == r["y"] for p, r in zip(probs.argmax(axis=1).tolist(), pooled)]
-            scores["paraphrased_gold"] = {
-                "n": len(pooled),
-                "correct": sum(right[name]),
-                "two_way_correct": sum(two_way_right(probs, [r["y"] for r in pooled])),
-                "vs": {other: mcnemar(right[name], right[other]) for other in right if other != name},
-            }
-        if every:
-            probs = scorer.score([(r["p"], r["h"]) for r in every])
-            right_all[name] = [p == r["y"] for p, r in zip(probs.argmax(axis=1).tolist(), every)]
-            scores["all_holdout_gold"] = {
-                "n": len(every),
-                "correct": sum(right_all[name]),
-                "two_way_correct": sum(two_way_right(probs, [r["y"] for r in every])),
-                "vs": {other: mcnemar(right_all[name], right_all[other]) for other in right_all if other != name},
-            }
+        for pool, items in pools.items():
+            if items:
+                scores[pool] = pooled_scores(scorer, items, name, right[pool])
         result[name] = scores
     emit("verifier_heldout", {"data": str(args.data), "scores": result})
 

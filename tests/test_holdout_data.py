@@ -80,6 +80,32 @@ def test_the_verifier_benchmark_reads_their_gold_pairs_and_tests_pairs_exactly()
     assert mcnemar([True], [True]) == {"only_first_right": 0, "only_second_right": 0, "p": 1.0}
 
 
+def test_pooled_gold_pairs_are_scored_and_compared_with_each_model_before(tmp_path: Path):
+    """benchmarks.verifier_heldout: the second model's pooled score names the first's, with the exact test."""
+    import numpy as np
+
+    from benchmarks.verifier_heldout import ALL_HOLDOUT, pooled_scores
+
+    class FakeScorer:
+        """Reads every pair as entailment, or every pair as contradiction."""
+
+        def __init__(self, label: int):
+            self.label = label
+
+        def score(self, pairs):
+            out = np.full((len(pairs), 3), 0.1)
+            out[:, self.label] = 0.8
+            return out
+
+    rows = [{"p": "q", "h": "c", "y": 0}] * 3 + [{"p": "q", "h": "d", "y": 2}]
+    right: dict[str, list[bool]] = {}
+    first = pooled_scores(FakeScorer(0), rows, "a", right)
+    second = pooled_scores(FakeScorer(2), rows, "b", right)
+    assert (first["correct"], first["two_way_correct"], first["vs"]) == (3, 3, {})
+    assert second["correct"] == 1 and second["vs"]["a"] == {"only_first_right": 1, "only_second_right": 3, "p": 0.625}
+    assert set(ALL_HOLDOUT) == set(SETS)  # every held-out set, whatever its number
+
+
 def test_two_way_reading_ignores_neutral_and_breaks_ties_towards_entailment():
     from benchmarks.verifier_heldout import two_way_right
 
