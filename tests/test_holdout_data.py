@@ -129,6 +129,7 @@ def test_a_set_reusing_reports_quotes_no_sentence_an_earlier_set_quotes(name: st
 
 FIT = ROOT / "benchmarks" / "data" / "isw_fit.jsonl"
 FIT2 = ROOT / "benchmarks" / "data" / "isw_fit2.jsonl"
+FIT3 = ROOT / "benchmarks" / "data" / "isw_fit3.jsonl"
 
 
 def test_the_fit_set_is_balanced_verbatim_and_shares_no_report_with_a_held_out_set():
@@ -154,7 +155,7 @@ def test_the_later_sets_share_no_report_with_any_file_a_decision_is_fitted_on(na
     later sets were drawn so that no fit file reaches them."""
     data = need_shared_data() / "isw-2022"
     cited = _cited(_rows(ROOT / "benchmarks" / "data" / name))
-    for fit in (data / "claims_dev.jsonl", data / "claims_train.jsonl", FIT, FIT2):
+    for fit in (data / "claims_dev.jsonl", data / "claims_train.jsonl", FIT, FIT2, FIT3):
         assert not cited & _cited(_rows(fit)), fit.name
 
 
@@ -208,11 +209,15 @@ def test_the_written_training_pairs_share_no_report_with_a_held_out_set_and_no_q
                 assert not any(e["quote"] in q or q in e["quote"] for q in quotes), (other.name, c["id"])
 
 
-def test_the_second_fit_set_is_balanced_verbatim_and_quotes_no_training_pair():
-    """isw_fit2.jsonl is fitted over a network trained on the written pairs: none of its quotes may be one of theirs."""
-    rows = _rows(FIT2)
-    assert len({r["id"] for r in rows}) == len(rows) == 150
-    assert [sum(r["label"] == label for r in rows) for label in ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")] == [50] * 3
+FIT_LABELS = {FIT2: (50, 50, 50), FIT3: (70, 90, 80)}  # SUPPORTS, REFUTES, NOT_ENOUGH_INFO
+
+
+@pytest.mark.parametrize("path", list(FIT_LABELS), ids=lambda p: p.name)
+def test_the_later_fit_sets_are_verbatim_and_quote_no_training_pair(path: Path):
+    """These are fitted over a network trained on the written pairs: none of their quotes may be one of the pairs'."""
+    rows = _rows(path)
+    counts = tuple(sum(r["label"] == label for r in rows) for label in ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO"))
+    assert len({r["id"] for r in rows}) == len(rows) == sum(counts) and counts == FIT_LABELS[path]
     pairs = {r["quote"] for r in _rows(PAIRS)}
     data = need_shared_data() / "isw-2022"
     reports = {r["id"]: r["text"] for r in read_jsonl(data / "reports.jsonl")}
