@@ -14,6 +14,8 @@ from index import jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
+# The project's held-out ISW claim sets, in the order they were written (isw_holdout.jsonl, 2, ..., 9, 10, ...).
+HELD_OUT_SETS = sorted((ROOT / "benchmarks" / "data").glob("isw_holdout*.jsonl"), key=lambda p: (len(p.name), p.name))
 
 
 def need_shared() -> Path:

@@ -12,16 +12,15 @@ import argparse
 import json
 from pathlib import Path
 
-from benchmarks.common import ROOT, read_jsonl
+from benchmarks.common import HELD_OUT_SETS, read_jsonl
 from bot.metrics import ece_if_calibrated, expected_calibration_error, trust
 
-SETS = sorted((ROOT / "benchmarks" / "data").glob("isw_holdout*.jsonl"), key=lambda p: (len(p.name), p.name))
 POOLED_FIRST = ("isw_holdout.jsonl", "isw_holdout2.jsonl", "isw_holdout3.jsonl")  # reported pooled, as first written
 
 
 def groups() -> dict[str, set[str]]:
     """Claim ids of each row: sets 1-3 pooled (as first reported), then each later set by its number."""
-    ids = {p.name: {r["id"] for r in read_jsonl(p)} for p in SETS}
+    ids = {p.name: {r["id"] for r in read_jsonl(p)} for p in HELD_OUT_SETS}
     out = {"sets 1-3": set().union(*(ids.pop(n) for n in POOLED_FIRST if n in ids))}
     out.update({f"set {n.removeprefix('isw_holdout').removesuffix('.jsonl')}": v for n, v in ids.items()})
     return out

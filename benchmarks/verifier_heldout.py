@@ -21,13 +21,10 @@ from collections.abc import Sequence
 from math import comb
 from pathlib import Path
 
-from benchmarks.common import ROOT, emit, read_jsonl
+from benchmarks.common import HELD_OUT_SETS, ROOT, emit, read_jsonl
 
 # The three sets the verifier's published held-out figures were measured on (isw_holdout4.jsonl came later).
 HOLDOUT = [ROOT / "benchmarks" / "data" / f"isw_holdout{n}.jsonl" for n in ("", "2", "3")]
-# Every held-out set's SUPPORTS/REFUTES claims against their gold quotes (`all_holdout_gold`): the larger count a
-# second training stage on written ISW pairs is judged by (2026-12-06), since those pairs come from other reports.
-ALL_HOLDOUT = sorted((ROOT / "benchmarks" / "data").glob("isw_holdout*.jsonl"))
 
 
 def gold_rows(paths: list[Path]) -> list[dict]:
@@ -85,10 +82,11 @@ def main() -> None:
             by_set[r["set"]].append(r)
     if HOLDOUT:
         by_set["isw_holdout_gold"] = gold_rows(HOLDOUT)
-    # Pooled gold pairs, each compared across models: the 100 paraphrased ones, and every held-out set's.
+    # Pooled gold pairs, each compared across models: the 100 paraphrased ones, and every held-out set's (the larger
+    # count a second training stage on written ISW pairs is judged by, 2026-12-06: those pairs come from other reports).
     pools = {
         "paraphrased_gold": by_set.get("claims_dev_gold", []) + by_set.get("isw_holdout_gold", []),
-        "all_holdout_gold": gold_rows(ALL_HOLDOUT),
+        "all_holdout_gold": gold_rows(HELD_OUT_SETS),
     }
     right: dict[str, dict[str, list[bool]]] = {pool: {} for pool in pools}
     result = {}

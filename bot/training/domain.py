@@ -34,6 +34,11 @@ SOURCE = "isw_pairs"
 LABEL_OF_CLAIM = {"SUPPORTS": 0, "NOT_ENOUGH_INFO": 1, "REFUTES": 2}
 
 
+def pair_key(row: dict) -> tuple[str, str]:
+    """A training pair's identity, case and outer spaces aside: the recipe deduplicates and holds out by it."""
+    return row["p"].strip().lower(), row["h"].strip().lower()
+
+
 def claim_rows(paths: Iterable[Path], weight: float = 1.0) -> list[dict]:
     """Training rows from written claims (``quote``, ``claim``, ``label``), one per claim, quote as premise."""
     rows = []
@@ -49,8 +54,8 @@ def build_stage(pairs: list[Path], recipe: Path, out: Path, replay: int, repeat:
     """Write ``out``/train.jsonl.gz (the written pairs ``repeat`` times, and ``replay`` random rows of the recipe's
     training set) and copy the recipe's eval.jsonl.gz beside it; returns the counts, also written to stage.json."""
     own = claim_rows(pairs)
-    held = {(r["p"].strip().lower(), r["h"].strip().lower()) for r in read_jsonl(recipe / "eval.jsonl.gz")}
-    clash = [r["h"] for r in own if (r["p"].strip().lower(), r["h"].strip().lower()) in held]
+    held = {pair_key(r) for r in read_jsonl(recipe / "eval.jsonl.gz")}
+    clash = [r["h"] for r in own if pair_key(r) in held]
     if clash:
         raise ValueError(f"{len(clash)} written pairs are in the recipe's held-out sets, e.g. {clash[0]!r}")
     rng = random.Random(seed)

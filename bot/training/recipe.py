@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.training.domain import claim_rows
+from bot.training.domain import claim_rows, pair_key
 from bot.training.synth import Source, generate
 from index.jsonl import read_jsonl
 from index.sentences import split_sentences
@@ -226,7 +226,7 @@ def _scifact_dev(data: Path) -> dict[str, list[dict]]:
 def dedup(rows: list[dict]) -> list[dict]:
     seen, out = set(), []
     for r in rows:
-        key = (r["p"].strip().lower(), r["h"].strip().lower())
+        key = pair_key(r)
         if key not in seen:
             seen.add(key)
             out.append(r)
@@ -255,8 +255,8 @@ def build(
     synth_train, synth_val = synthetic_rows(library_sources(library), seed, per_sentence, context_share=context_share)
     rows = dedup(rows + synth_train) + claim_rows(list(written)) * written_repeat
     evals = eval_rows(data)
-    held = {(r["p"].strip().lower(), r["h"].strip().lower()) for rs in evals.values() for r in rs}
-    rows = [r for r in rows if (r["p"].strip().lower(), r["h"].strip().lower()) not in held]
+    held = {pair_key(r) for rs in evals.values() for r in rs}
+    rows = [r for r in rows if pair_key(r) not in held]
     rng.shuffle(rows)
     rows = rows[:limit] if limit else rows
     evals["synth_val"] = synth_val[:3000]
