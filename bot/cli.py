@@ -489,9 +489,12 @@ def train_verifier(
 
     libs = list(library) or [data_dir / "isw-2022" / "reports.jsonl"]
     click.echo("building the training set ...", err=True)
-    counts = recipe.build(
-        data_dir, libs, work / "data", context_share=context_share, written=pairs, written_repeat=pairs_repeat
-    )
+    try:
+        counts = recipe.build(
+            data_dir, libs, work / "data", context_share=context_share, written=pairs, written_repeat=pairs_repeat
+        )
+    except ValueError as exc:  # a written-pairs file that is not JSON lines, or a claim without quote or label
+        _fail(str(exc), EXIT_INPUT)
     click.echo(f"{counts['train']} training pairs", err=True)
     config = TrainConfig(data=str(work / "data"), base=resolve_model_path(""), out=str(work / "trained"), **options)
     result = train.train(config)

@@ -91,3 +91,30 @@ def test_the_recipe_mixes_written_pairs_in_repeated_after_deduplication(tmp_path
     rows = list(read_jsonl(tmp_path / "out" / "train.jsonl.gz"))
     assert sum(r["src"] == SOURCE for r in rows) == 6  # three written pairs, twice each: not collapsed by dedup
     assert counts["by_source"][SOURCE] == 6 and counts["written_repeat"] == 2
+
+
+def test_a_broken_written_pairs_file_is_refused_with_its_file_and_line_and_writes_nothing(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "a", "claim": "c", "label": "SUPPORTS", "quote": "q"}\n{broken\n')
+    with pytest.raises(ValueError, match=r"broken.jsonl:2: not a JSON line"):
+        claim_rows([broken])
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes('{"claim": "Kyiv café"}\n'.encode("latin-1"))
+    with pytest.raises(ValueError, match="not UTF-8 text"):
+        claim_rows([latin])
+    recipe = _fake_recipe(tmp_path / "recipe")
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.training.domain", "--pairs", broken, "--recipe", recipe, "--out", out],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1 and "broken.jsonl:2: not a JSON line" in run.stderr and "Traceback" not in run.stderr
+    assert not out.exists()

@@ -90,7 +90,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="times each written pair is seen (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args()
-    print(json.dumps(build_stage(args.pairs, args.recipe, args.out, args.replay, args.repeat, args.seed), indent=1))
+    try:
+        counts = build_stage(args.pairs, args.recipe, args.out, args.replay, args.repeat, args.seed)
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"error: {exc}") from exc
+    print(json.dumps(counts, indent=1))
 
 
 if __name__ == "__main__":
