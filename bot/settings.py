@@ -36,10 +36,11 @@ class Settings(BaseSettings):
     )
     decision: str = Field(
         "shipped",
-        description="the verdict step: 'shipped' (alias 'base'; learned and calibrated: the decision fitted on 174 ISW "
-        "claims, REFUTED only above its 0.90-precision threshold, never SUPPORTED), 'isw-refuted' (for claims resting "
-        "on ISW reports, REFUTED from the decision fitted on 264 ISW claims: about three times as decisive, right 34 "
-        "times in 46 on fresh held-out claims), 'isw' (that decision's SUPPORTED too), 'rules' (hand-set thresholds), "
+        description="the verdict step: 'shipped' (alias 'isw'; learned and calibrated: for claims resting on ISW "
+        "reports the decision fitted on 654 ISW claims, SUPPORTED or REFUTED only above thresholds certified at 0.95 "
+        "held-out precision; for other reports the decision fitted on 174, which decides nothing over this verifier), "
+        "'base' (the 174-claim decision everywhere), 'isw-refuted' (the 654-claim decision's REFUTED only), "
+        "'rules' (hand-set thresholds), "
         "or the path of a decision JSON fitted by `claimcheck fit-decision`",
     )
     seeds_dir: Path | None = Field(None, description="library ingested on first start; default: packaged seeds")

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import ROOT, SEEDS, claimcheck_process, free_port, need_shared_data, wait_for_http
+from tests.helpers import ROOT, SEEDS, free_port, wait_for_http
 
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("CLAIMCHECK_CHROMIUM", "/usr/bin/chromium")
@@ -455,53 +455,45 @@ def test_widget_panel_is_centred_on_a_phone(site, browser):
 
 # A claim ISW's reports of late April and early May 2022 contradict in so many words ("did not make any confirmed
 # advances on April 30"): the shipped decision refutes it (a held-out claim, never fitted on; BENCHMARKS.md).
-REFUTED_CLAIM = "Russian forces made confirmed advances on the Southern Axis on April 30, 2022."
+# Decisive on the seed report under the shipped chain (tests/golden/seed.json): a false claim and a true one.
+REFUTED_CLAIM = "Irina Volk said the people who carried out the Crocus City Hall attack were Russian citizens."
+SUPPORTED_CLAIM = "Russian authorities claimed to have detained four perpetrators of the Crocus City Hall attack."
 
 
-@pytest.fixture(scope="module")
-def isw_site(tmp_path_factory):
-    """`claimcheck serve` over the ISW reports of 2022-04-28 to 2022-05-07 (nine), read from ../shared/data."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    pytest.importorskip("playwright")
-    reports = need_shared_data() / "isw-2022" / "reports.jsonl"
-    tmp = tmp_path_factory.mktemp("isw-browser")
-    library = tmp / "library"
-    library.mkdir()
-    with open(reports, encoding="utf-8") as src, open(library / "reports.jsonl", "w", encoding="utf-8") as dst:
-        dst.writelines(line for line in src if "2022-04-28" <= (json.loads(line).get("date") or "") <= "2022-05-07")
-    with claimcheck_process(tmp / "data", CLAIMCHECK_SEEDS_DIR=str(library)) as (base, _):
-        yield base
-
-
-def test_a_decisive_verdict_shows_its_calibrated_confidence_and_the_deciding_sentence_first(isw_site, browser):
-    """The chat and the widget, on real reports and the shipped models: REFUTED, with the probability that it is right
-    (calibrated on held-out folds), the sentence that decides it first."""
+def test_a_decisive_verdict_shows_its_calibrated_confidence_and_the_deciding_sentence_first(site, browser):
+    """The chat and the widget, on the seed report and the shipped models: REFUTED in the chat and SUPPORTED in the
+    widget, each with the probability that it is right (calibrated on held-out folds), the sentence that decides it
+    first."""
     OUT.mkdir(exist_ok=True)
-    reply = httpx.post(f"{isw_site}/api/verify", json={"claim": REFUTED_CLAIM}, timeout=60).json()
+    base = site["base"]
+    reply = httpx.post(f"{base}/api/verify", json={"claim": REFUTED_CLAIM}, timeout=60).json()
     assert reply["verdict"] == "REFUTED" and 0.5 < reply["confidence"] < 1.0
     shown = f"confidence {reply['confidence']:.2f}"
-    deciding = "did not make any confirmed advances on April 30"
+    deciding = "said none of the individuals claimed by Russian authorities to have carried out the attack were Russian"
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    _ask_chat(page, isw_site, REFUTED_CLAIM)
+    _ask_chat(page, base, REFUTED_CLAIM)
     assert page.locator("#cc-sources .cc-badge").get_attribute("data-verdict") == "REFUTED"
     assert page.locator("#cc-sources .cc-conf").inner_text() == shown
     first = page.locator("#cc-sources .cc-cite").first
-    assert first.get_attribute("data-date") == "2022-04-30" and deciding in first.inner_text()
+    assert first.get_attribute("data-date") == "2024-03-24" and deciding in first.inner_text()
     in_chat = f"document.querySelector('#cc-chat').innerText.includes({json.dumps(shown)})"
     page.wait_for_function(in_chat, timeout=30_000)
     page.screenshot(path=str(OUT / "chat-refuted.png"), full_page=True)
     page.close()
 
+    reply = httpx.post(f"{base}/api/verify", json={"claim": SUPPORTED_CLAIM}, timeout=60).json()
+    assert reply["verdict"] == "SUPPORTED" and 0.5 < reply["confidence"] < 1.0
+    shown = f"confidence {reply['confidence']:.2f}"
     page = browser.new_page(viewport={"width": 480, "height": 720})
-    page.goto(isw_site + "/widget", wait_until="load")
-    page.locator("#claim").fill(REFUTED_CLAIM)
+    page.goto(base + "/widget", wait_until="load")
+    page.locator("#claim").fill(SUPPORTED_CLAIM)
     page.locator("button[type=submit]").click()
     page.locator(".badge").first.wait_for(timeout=60_000)
-    assert page.locator(".badge").first.get_attribute("data-verdict") == "REFUTED"
+    assert page.locator(".badge").first.get_attribute("data-verdict") == "SUPPORTED"
     assert page.locator("[data-evidence-found]").first.inner_text().strip() == shown
     cite = page.locator(".cite").first
-    assert cite.get_attribute("data-date") == "2022-04-30" and deciding in cite.inner_text()
-    page.screenshot(path=str(OUT / "widget-refuted.png"))
+    assert cite.get_attribute("data-date") == "2024-03-24"
+    assert "claimed to have detained four perpetrators" in cite.inner_text()
+    page.screenshot(path=str(OUT / "widget-supported.png"))
     page.close()

@@ -33,7 +33,7 @@ def test_ask_json_on_the_seeds(data_dir):
     )
     assert p.returncode == 0, p.stderr
     reply = json.loads(p.stdout)
-    assert reply["verdict"] in ("SUPPORTED", "NOT_ENOUGH_EVIDENCE") and reply["lean"] != "REFUTED"
+    assert reply["verdict"] in ("SUPPORTED", "NOT_ENOUGH_EVIDENCE")  # its lean: tests/test_chain.py
     assert "Islamic State" in reply["citations"][0]["quote"]
     p = run("ask", "ISW blamed Ukraine for the Crocus City Hall attack", "--json", data_dir=data_dir)
     assert json.loads(p.stdout)["verdict"] != "SUPPORTED"

@@ -13,7 +13,8 @@ from bot.service import open_engine
 from bot.settings import Settings
 from tests.helpers import citation
 
-CLAIM = "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack"
+# Supported by the shipped chain on the seed report (tests/golden/seed.json, "seed-detained-four").
+CLAIM = "Russian authorities claimed to have detained four perpetrators of the Crocus City Hall attack."
 
 
 class FailingChatModel(FakeListChatModel):
@@ -34,8 +35,8 @@ def library(tmp_path_factory):
 
 
 def engine_with(library, responses: list[str] | None = None, model=None) -> Engine:
-    """The LLM path's mechanics over the rules' verdicts (decisive ones on the seed claims these tests use)."""
-    e = open_engine(Settings(data_dir=library, decision="rules"))
+    """The LLM path's mechanics over the shipped decision's verdicts (decisive on the seed claims these tests use)."""
+    e = open_engine(Settings(data_dir=library))
     e.chat_model = model or FakeListChatModel(responses=responses or [])
     return e
 
@@ -64,7 +65,7 @@ def test_llm_answer_is_used_when_valid(library):
         library,
         [
             '["' + CLAIM + '"]',
-            'ISW (2024-03-24) said Islamic State was "most likely responsible for the terrorist attack" [1].',
+            'ISW (2024-03-24) said Russian authorities "claimed to have detained four perpetrators" [1].',
         ],
     )
     reply = e.check(CLAIM)
@@ -96,10 +97,7 @@ def test_a_failing_model_falls_back_with_a_note(library):
 
 
 def test_compound_claims_are_decomposed_and_combined(library):
-    parts = [
-        "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack",
-        "ISW blamed Ukraine for the Crocus City Hall attack",
-    ]
+    parts = [CLAIM.rstrip("."), "ISW blamed Ukraine for the Crocus City Hall attack"]
     e = engine_with(library, ['["' + '", "'.join(parts) + '"]', "Mixed evidence [1]."])
     reply = e.check(" and ".join(parts))
     assert [s["claim"] for s in reply.subclaims] == parts
