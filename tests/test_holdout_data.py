@@ -197,6 +197,15 @@ def test_the_written_training_pairs_are_triples_on_one_verbatim_quote():
         assert r["quote"] in reports[r["doc_id"]], r["id"]
 
 
+SHIPPED_STAGE_PAIRS = 1950  # writers 1-23: the shipped second stage's pairs (docs/MODEL_CARD.md rebuilds it from them)
+
+
+def test_the_shipped_stages_pairs_are_the_files_first_lines():
+    """The model card rebuilds the shipped stage from the file's first 1,950 lines: later writers are appended after."""
+    writer = [int(r["id"].split("-")[1]) for r in _rows(PAIRS)]
+    assert max(writer[:SHIPPED_STAGE_PAIRS]) == 23 and min(writer[SHIPPED_STAGE_PAIRS:], default=24) >= 24
+
+
 def test_the_written_training_pairs_share_no_report_with_a_held_out_set_and_no_quote_with_any_set():
     """Trained on, they must leave every held-out set held out, and the fit files' claims unseen by the network the
     decision is fitted over."""
