@@ -29,7 +29,7 @@ from bot.verdict.features import AGREES, FEATURES, claim_features, sides, weight
 # (claims_dev, claims_train); over the shipped verifier no threshold of it reaches 0.90 held-out precision, so it
 # decides nothing. "isw": on 654, the project's three fit files added (benchmarks/data/isw_fit*.jsonl), thresholds
 # certified at 0.95 on pooled folds; unsafe on other kinds of report, so it speaks only for ISW reports
-# (BENCHMARKS.md, "The shipped decision" and "A decision for ISW-style libraries").
+# (BENCHMARKS.md, "The shipped decision"; the 264-claim decision on SciFact: git show 0f79116:BENCHMARKS.md).
 BASE_DECISION = Path(__file__).parent / "decision.json"
 ISW_DECISION = Path(__file__).parent / "decision_isw.json"
 # CLAIMCHECK_DECISION names: "shipped" (the default), alias "isw": the isw decision for claims resting on ISW reports,
@@ -150,7 +150,7 @@ class SourceGatedDecision:
     other claim gets ``fallback``.
 
     Why: the decision fitted on ISW claims says SUPPORTED on scientific abstracts as readily as on ISW reports, and
-    wrongly one time in three there (BENCHMARKS.md, "A decision for ISW-style libraries"), while nothing in a claim's
+    wrongly one time in three there (2026-12-05, `git show 0f79116:BENCHMARKS.md`), while nothing in a claim's
     features tells the two apart. A report's source does, so in a library that mixes ISW reports with other documents
     the ISW-fitted decision speaks only for the ISW reports.
     """
