@@ -412,3 +412,56 @@ def test_mismatches_are_described_for_readers():
     out = F.mismatches("The strike killed at least 50 people on April 8.", "The strike killed about a dozen people.")
     assert out == ["a number differs"]
     assert F.mismatches("Russian forces captured Kherson.", "Russian forces captured Kherson.") == []
+
+
+JETS = (
+    "Ukrainian forces shot down 10 Russian aircraft—including five jets, three helicopters, and two UAVs—on March 16."
+)
+S300 = "Satellite imagery shows Russian forces transporting an S-300 system from Maysaf, Syria to Novorossiysk."
+
+
+@pytest.mark.parametrize(
+    ("evidence", "claim", "expected"),
+    [
+        (JETS, "Ukraine downed five helicopters and three jets on March 16.", "numbers are paired"),
+        (
+            "Prigozhin has about 50,000 fighters in Ukraine, of whom 40,000 are convicts and 10,000 contractors.",
+            "Of Prigozhin's 50,000 fighters, 10,000 were convicts and the other 40,000 were contractors.",
+            "numbers are paired",
+        ),
+        (
+            "Ukrainian forces advanced at least 20km and recaptured approximately 400 square kilometers.",
+            "Ukrainian forces advanced 400 km and recaptured about 20 km² of ground.",
+            "numbers are paired",
+        ),
+        (S300, "Russia shipped an S-300 from Novorossiysk to Maysaf in Syria.", "origin and destination"),
+    ],
+)
+def test_a_claim_pairing_its_sentences_slots_the_other_way_round_is_named(evidence, claim, expected):
+    assert expected in F.swapped_pairing(evidence, claim)
+    assert any(expected in m for m in F.mismatches(evidence, claim))
+
+
+@pytest.mark.parametrize(
+    ("evidence", "claim"),
+    [
+        (JETS, "Ukraine downed three helicopters and five jets on March 16."),  # the list reordered, pairs kept
+        (JETS, "Ukraine shot down ten Russian aircraft on March 16."),
+        (JETS, "Ukraine shot down 12 Russian jets on March 16."),  # another number: a mismatch, not a swap
+        (S300, "Russia moved an S-300 from Maysaf to Novorossiysk."),
+        (  # designations are not quantities
+            "A Tu-95 fired five X-22 cruise missiles at Kyiv from the direction of the Caspian Sea.",
+            "A Tu-95 launched five X-22 missiles at Kyiv.",
+        ),
+        (  # "to let Russia" names no destination
+            "damaged units redeployed from northeastern Ukraine are unlikely to enable Russia to attack.",
+            "units pulled from northeastern Ukraine were unlikely to let Russia attack.",
+        ),
+        (  # distances in one unit, listed in another order
+            "Bruskynske (6km south of Davydiv Brid), Ishchenka (8km southeast), and Sadok (12km southeast).",
+            "Sadok, Ishchenka and Bruskynske lie 6 to 12 km south and southeast of Davydiv Brid.",
+        ),
+    ],
+)
+def test_a_faithful_or_merely_different_claim_is_no_swap(evidence, claim):
+    assert F.swapped_pairing(evidence, claim) is None
