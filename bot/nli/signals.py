@@ -356,25 +356,18 @@ def _strip_dates(text: str) -> str:
     return _YEAR.sub(" ", DAY_OR_MONTH.sub(" ", _NOTE_MARK.sub(" ", text)))
 
 
-def _quantities(text: str) -> list[tuple[float, str, str]]:
-    """Each quantity of ``text`` (as ``numbers``) with the few characters before and after it in the date-free
-    text."""
+def numbers(text: str) -> list[float]:
+    """Quantities in ``text`` (digits, 'about a dozen', '1.25 million'), dates and years excluded."""
     body = _strip_dates(text)
     out = []
     for m in _NUM.finditer(body):
         value = float(m.group(1).replace(",", ""))
         if m.group(2):
             value *= _SCALE[m.group(2).lower()]
-        out.append((value, body[max(0, m.start() - 2) : m.start()], body[m.end() : m.end() + 60]))
+        out.append(value)
     for m in _WORD_NUM.finditer(body):
-        value = float(_WORD_NUMBERS[m.group(1).lower()])
-        out.append((value, body[max(0, m.start() - 2) : m.start()], body[m.end() : m.end() + 60]))
+        out.append(float(_WORD_NUMBERS[m.group(1).lower()]))
     return out
-
-
-def numbers(text: str) -> list[float]:
-    """Quantities in ``text`` (digits, 'about a dozen', '1.25 million'), dates and years excluded."""
-    return [value for value, _, _ in _quantities(text)]
 
 
 def _close(a: float, b: float) -> bool:
@@ -452,81 +445,4 @@ def signals(evidence: str, claim: str) -> Signals:
 def mismatches(evidence: str, claim: str) -> list[str]:
     """Plain-language differences between a cited sentence and the claim, for the reader (``DESCRIPTIONS``)."""
     values = signals(evidence, claim).as_dict()
-    swap = swapped_pairing(evidence, claim)
-    return [text for name, text in DESCRIPTIONS.items() if values[name] >= 1.0] + ([swap] if swap else [])
-
-
-# Words that end the run of words a quantity counts ("five jets and ...", "10 of them").
-_FUNCTION_WORDS = (
-    "and or of to in on at from with by for per than as the a an were was are is had have has who that "
-    "which while including among between over under about near around since after before during"
-)
-_COUNT_STOP = frozenset(_FUNCTION_WORDS.split())
-_COPULA = frozenset({"are", "were", "is", "was"})
-_COUNT_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[^\sA-Za-z]")
-# A unit counts what follows it only loosely ("6 km south of", "55 percent favor"): the unit is the thing counted.
-_UNITS = {"km": "km", "kilometers": "km", "kilometres": "km", "miles": "mile", "mile": "mile", "percent": "percent"}
-_SUPERSCRIPT_AREA = re.compile(r"\b(km|kilomet(?:er|re)s?|miles?)\s*²")  # "400 km²" is "400 square km"
-_MODEL_NUMBER = re.compile(r"[A-Za-z]-$")  # "Tu-95", "X-22", "S-300": a designation, not a quantity
-# "from <Place> ... to <Place>": a movement's origin and destination, each the first capitalised word after its
-# preposition, with only an article, a direction or "the port of" between (so "to let Russia" is no destination).
-_PLACE_FILLER = (
-    r"(?:(?:the|a|an|occupied|port|city|town|village|region|oblast|of|central|northern|southern|eastern|western|"
-    r"northeastern|northwestern|southeastern|southwestern)\s+){0,3}"
-)
-_ROUTE = re.compile(
-    rf"\bfrom\s+{_PLACE_FILLER}([A-Z][\w'’-]+)[^.;:()\[\]]{{0,60}}?\b(?:to|toward|towards|into)\s+{_PLACE_FILLER}"
-    r"([A-Z][\w'’-]+)"
-)
-
-
-def _counted(following: str) -> str | None:
-    """The thing a quantity counts: the last of up to three words after it, before punctuation or a function word
-    ('five jets,' -> 'jet'; '10 Russian aircraft—' -> 'aircraft'; '10 of them' -> None)."""
-    words: list[str] = []
-    for m in _COUNT_TOKEN.finditer(_SUPERSCRIPT_AREA.sub(r"square \1", following)):
-        token = m.group(0).lower()
-        if not words and token in _COPULA:
-            continue  # "of whom 40,000 are convicts"
-        if not token[0].isalpha() or token in _COUNT_STOP:
-            break
-        words.append(token)
-        if len(words) == 3:
-            break
-    if not words:
-        return None
-    if words[0] == "square" and len(words) > 1:  # "400 square kilometers" is an area, not a distance
-        return "square " + _UNITS.get(words[1], words[1])
-    if words[0] in _UNITS:
-        return _UNITS[words[0]]
-    word = words[-1]
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
-
-
-def _counts(text: str) -> list[tuple[float, str]]:
-    """(quantity, the thing it counts) for each quantity of ``text`` that counts something."""
-    return [
-        (v, n) for v, before, after in _quantities(text) if not _MODEL_NUMBER.search(before) and (n := _counted(after))
-    ]
-
-
-def swapped_pairing(evidence: str, claim: str) -> str | None:
-    """How the claim pairs the sentence's own numbers or places the other way round, or None.
-
-    Why: the cross-encoder reads a claim that keeps every number and name of its sentence as entailed, whatever their
-    pairing ("five helicopters and three jets" against "five jets and three helicopters": 0.98; an S-300 moved "from
-    Novorossiysk to Maysaf" against "from Maysaf to Novorossiysk": 0.86), and 291 written pairs built to teach it
-    otherwise did not (set 18, 2026-12-06). A swap needs both slots in the sentence, each paired with another, so a
-    reordered list or a detail the sentence lacks never fires it.
-    """
-    ev = _counts(evidence)
-    for value, noun in _counts(claim):
-        nouns_of_value = {n for v, n in ev if _close(v, value)}
-        values_of_noun = [v for v, n in ev if n == noun]
-        if nouns_of_value and values_of_noun and noun not in nouns_of_value:
-            return "the numbers are paired with other things than in the source"
-    routes = {(a.lower(), b.lower()) for a, b in _ROUTE.findall(evidence)}
-    for a, b in _ROUTE.findall(claim):
-        if a.lower() != b.lower() and (b.lower(), a.lower()) in routes and (a.lower(), b.lower()) not in routes:
-            return "the origin and destination are the other way round"
-    return None
+    return [text for name, text in DESCRIPTIONS.items() if values[name] >= 1.0]
