@@ -58,3 +58,5 @@ def test_pairs_come_only_from_reports_no_held_out_set_cites_and_never_from_a_fit
     out = tmp_path / "swaps.jsonl"
     out.write_text("".join(json.dumps(r) + "\n" for r in rows))
     assert [r["y"] for r in claim_rows([out])] == [0, 2]  # the stage reads them as written pairs
+    # A premise of the recipe's own held-out pairs stays out of training.
+    assert list(build(reports, [held], [fit], n=10, recipe_premises=frozenset({texts["r-train"].lower()}))) == []

@@ -11,7 +11,8 @@ are made in thousands, from sentences of reports no held-out set cites, none of 
 Output: JSONL in the written pairs' format (``quote``, ``claim``, ``label``), for ``bot.training.domain --pairs``.
 Standard library only, like the other data builders::
 
-    python -m bot.training.swaps --reports ../shared/data/isw-2022/reports.jsonl --out runs/swaps.jsonl
+    python -m bot.training.swaps --reports ../shared/data/isw-2022/reports.jsonl --recipe runs/v3/data \\
+        --out runs/swaps.jsonl
 """
 
 from __future__ import annotations
@@ -153,9 +154,17 @@ def reworded(s: str, rng: random.Random) -> str:
     return out
 
 
-def build(reports: Path, held_out: Iterable[Path], fit: Iterable[Path], n: int, seed: int = 13) -> Iterator[dict]:
+def build(
+    reports: Path,
+    held_out: Iterable[Path],
+    fit: Iterable[Path],
+    n: int,
+    seed: int = 13,
+    recipe_premises: frozenset[str] = frozenset(),
+) -> Iterator[dict]:
     """Up to ``n`` premises, each with one swapped claim (REFUTES) and one reworded claim (SUPPORTS), drawn from the
-    sentences of reports no held-out set cites and that hold no fit claim's quote."""
+    sentences of reports no held-out set cites that hold no fit claim's quote and are no premise of the recipe's own
+    held-out pairs (``recipe_premises``, lower-cased)."""
     cited = {e["doc_id"] for p in held_out for c in read_jsonl(p) for e in c.get("evidence") or []}
     quotes = [e["quote"] for p in fit for c in read_jsonl(p) for e in c.get("evidence") or []]
     pool = []
@@ -163,7 +172,7 @@ def build(reports: Path, held_out: Iterable[Path], fit: Iterable[Path], n: int, 
         if r["id"] in cited:
             continue
         for s in sentences(r["text"]):
-            if any(q in s or s in q for q in quotes):
+            if s.strip().lower() in recipe_premises or any(q in s or s in q for q in quotes):
                 continue
             if variants := swapped(s):
                 pool.append((r["id"], s, variants))
@@ -179,15 +188,18 @@ def main() -> None:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--n", type=int, default=1500, help="premises, each giving two pairs (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--recipe", type=Path, help="a recipe folder: its held-out pairs' premises are left out")
     args = ap.parse_args()
     data = args.reports.parent
+    held_pairs = read_jsonl(args.recipe / "eval.jsonl.gz") if args.recipe else []
+    premises = frozenset(r["p"].strip().lower() for r in held_pairs)
     held = [Path(p) for p in sorted(glob.glob("benchmarks/data/isw_holdout*.jsonl"))]
     fit = [
         data / "claims_dev.jsonl",
         data / "claims_train.jsonl",
         *sorted(Path("benchmarks/data").glob("isw_fit*.jsonl")),
     ]
-    rows = list(build(args.reports, held, fit, args.n, args.seed))
+    rows = list(build(args.reports, held, fit, args.n, args.seed, premises))
     with args.out.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
