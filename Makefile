@@ -35,8 +35,9 @@ eval-holdout: isw-index
 	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout17.jsonl --out runs/eval-holdout17
 	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout18.jsonl --out runs/eval-holdout18
 	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout19.jsonl --out runs/eval-holdout19
+	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout20.jsonl --out runs/eval-holdout20
 	cat benchmarks/data/isw_holdout{,2,3}.jsonl > runs/holdout_pooled.jsonl
-	cat benchmarks/data/isw_holdout{,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19}.jsonl > runs/holdout_all.jsonl
+	cat benchmarks/data/isw_holdout{,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20}.jsonl > runs/holdout_all.jsonl
 	claimcheck --data-dir $(ISW) eval runs/holdout_all.jsonl --out runs/eval-holdout-all
 
 # Cross-fitted measurement of the verdict combiner (writes a refitted combiner to runs/, not over the shipped one).
