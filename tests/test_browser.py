@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.reply import PAIRING_CAUTION
 from tests.helpers import ROOT, SEEDS, free_port, wait_for_http
 
 pytestmark = pytest.mark.browser
@@ -495,5 +496,7 @@ def test_a_decisive_verdict_shows_its_calibrated_confidence_and_the_deciding_sen
     cite = page.locator(".cite").first
     assert cite.get_attribute("data-date") == "2024-03-24"
     assert "claimed to have detained four perpetrators" in cite.inner_text()
+    # What the verifier cannot check is said beside the verdict (held-out sets 19-20: swapped pairings SUPPORTED).
+    assert page.locator(".caution").first.inner_text() == reply["caution"] == PAIRING_CAUTION
     page.screenshot(path=str(OUT / "widget-supported.png"))
     page.close()

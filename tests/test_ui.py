@@ -134,7 +134,7 @@ def test_chat_bubble_is_the_verdict_and_a_short_answer():
         citations=cites,
     )
     text = chat_text(reply)
-    assert text.startswith("Supported (confidence 0.91).")
+    assert text.startswith("Supported (confidence 0.91). Check the quote: the verifier cannot tell which number")
     assert "&lt;b&gt;captured&lt;/b&gt;" in text and "<b>" not in text
     assert len(text) < 450 and "[2]" not in text and "3 passages" in text
 
