@@ -74,6 +74,11 @@ LABEL_TEXT = {
 PAIRING_CAUTION = "Check the quote: the verifier cannot tell which number, place or person goes with which."
 
 
+def caution_for(verdict: str | None) -> str:
+    """The reply's ``caution``: ``PAIRING_CAUTION`` with SUPPORTED (``status_line`` says why), else nothing."""
+    return PAIRING_CAUTION if verdict == Verdict.SUPPORTED else ""
+
+
 def status_line(kind: str, verdict: str | None, confidence: float, evidence_found: bool) -> str:
     """What the verdict means, in words a reader can rely on: a confidence only where there is a decisive verdict.
 

@@ -8,7 +8,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from bot.engine import Engine
 from bot.llm import Token, combine_verdicts, validate_answer
-from bot.reply import Citation
+from bot.reply import PAIRING_CAUTION, Citation
 from bot.service import open_engine
 from bot.settings import Settings
 from tests.helpers import citation
@@ -92,6 +92,7 @@ def test_a_failing_model_falls_back_with_a_note(library):
     e = engine_with(library, model=FailingChatModel(responses=[""]))
     reply = e.check(CLAIM)
     assert reply.verdict == "SUPPORTED" and reply.answer_source == "extractive"
+    assert reply.caution == PAIRING_CAUTION
     assert any("LLM unavailable" in n for n in reply.notes)
     e.store.close()
 
@@ -102,7 +103,7 @@ def test_compound_claims_are_decomposed_and_combined(library):
     reply = e.check(" and ".join(parts))
     assert [s["claim"] for s in reply.subclaims] == parts
     assert reply.subclaims[0]["verdict"] == "SUPPORTED" and reply.subclaims[1]["verdict"] != "SUPPORTED"
-    assert reply.verdict != "SUPPORTED"
+    assert reply.verdict != "SUPPORTED" and reply.caution == ""  # the caution follows the combined verdict
     e.store.close()
 
 
