@@ -170,7 +170,8 @@ def chat_text(reply: Reply) -> str:
     quotes every passage in context, so the bubble does not repeat it. Every character of report text is escaped
     (the Chatbot renders HTML). An LLM's answer (already checked against the citations) is shown whole."""
     if reply.answer_source == "llm":
-        return escape(reply.answer).replace("\n", "<br>")
+        caution = [escape(reply.caution)] if reply.caution else []
+        return "<br>".join([escape(reply.answer).replace("\n", "<br>"), *caution])
     lines = [status_line(reply.kind, reply.verdict, reply.confidence, reply.evidence_found)]
     if reply.citations:
         c = reply.citations[0]

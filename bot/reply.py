@@ -51,7 +51,7 @@ class Reply(BaseModel):
     )
     lean_probability: float = Field(0.0, description="the calibrated probability of the lean")
     caution: str = Field(
-        "", description="with SUPPORTED: what to check in the quote yourself, because the verifier cannot"
+        "", description="with SUPPORTED: what to check in the quote yourself, because the verifier cannot check it"
     )
     answer: str
     citations: list[Citation]

@@ -468,7 +468,7 @@ def test_a_decisive_verdict_shows_its_calibrated_confidence_and_the_deciding_sen
     OUT.mkdir(exist_ok=True)
     base = site["base"]
     reply = httpx.post(f"{base}/api/verify", json={"claim": REFUTED_CLAIM}, timeout=60).json()
-    assert reply["verdict"] == "REFUTED" and 0.5 < reply["confidence"] < 1.0
+    assert reply["verdict"] == "REFUTED" and 0.5 < reply["confidence"] < 1.0 and reply["caution"] == ""
     shown = f"confidence {reply['confidence']:.2f}"
     deciding = "said none of the individuals claimed by Russian authorities to have carried out the attack were Russian"
 

@@ -37,7 +37,15 @@ def test_origin_and_destination_are_exchanged_but_items_of_one_list_are_not():
 
 def test_a_rewording_keeps_every_pairing():
     out = reworded(JETS, random.Random(1))
-    assert "three helicopters" in out and "five jets" in out and "10 Russian aircraft" in out
+    assert "including three helicopters and five jets, on March 16" in out and "10 Russian aircraft" in out
+    # Coordinated counts are reordered only when each is one word long: longer phrases would be garbled.
+    longer = "They reported 39 air and nine missile strikes near Bakhmut on Tuesday."
+    assert "39 air and nine missile strikes" in reworded(longer, random.Random(1))
+
+
+def test_a_symmetric_relation_is_never_swapped():
+    assert swapped("Ukrainian forces and Russian forces clashed near Bakhmut on Tuesday.") == []
+    assert swapped("President Putin met with Lukashenko in Minsk on Friday.") == []
 
 
 def test_pairs_come_only_from_reports_no_held_out_set_cites_and_never_from_a_fit_quote(tmp_path):

@@ -145,3 +145,32 @@ def test_the_users_message_is_text_not_markup():
     assert user_text('<b>bold</b> <img src=x onerror="alert(1)">\nnext') == (
         "&lt;b&gt;bold&lt;/b&gt; &lt;img src=x onerror=&quot;alert(1)&quot;&gt;<br>next"
     )
+
+
+@pytest.mark.parametrize("verdict", ["REFUTED", "CONFLICTING", "NOT_ENOUGH_EVIDENCE", None])
+def test_only_supported_carries_the_pairing_caution(verdict):
+    from bot.reply import PAIRING_CAUTION, caution_for, status_line
+
+    assert caution_for("SUPPORTED") == PAIRING_CAUTION and PAIRING_CAUTION in status_line(
+        "claim", "SUPPORTED", 0.95, True
+    )
+    assert caution_for(verdict) == ""
+    assert PAIRING_CAUTION not in status_line("claim" if verdict else "question", verdict, 0.95, True)
+
+
+def test_an_llm_answer_in_the_chat_keeps_the_caution():
+    from bot.render import chat_text
+    from bot.reply import PAIRING_CAUTION
+
+    reply = Reply(
+        claim="Russian forces captured Kherson",
+        kind="claim",
+        verdict="SUPPORTED",
+        confidence=0.95,
+        evidence_found=True,
+        answer="Supported: Russian forces captured Kherson [1].",
+        citations=[_cite("2022-03-02")],
+        answer_source="llm",
+        caution=PAIRING_CAUTION,
+    )
+    assert chat_text(reply).endswith(PAIRING_CAUTION)

@@ -18,7 +18,6 @@ Standard library only, like the other data builders::
 from __future__ import annotations
 
 import argparse
-import glob
 import itertools
 import json
 import random
@@ -26,16 +25,17 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from bot.text.lexicon import MONTHS
 from bot.training.synth import PEOPLE, PLACES, drop_parentheses, swap_synonyms
 from index.jsonl import read_jsonl
 
-_CALENDAR = (
-    "January February March April May June July August September October November December Monday Tuesday "
-    "Wednesday Thursday Friday Saturday Sunday"
+_WEEKDAYS = frozenset({"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"})
+_AFTER_MONTH = re.compile(rf"\b(?:{'|'.join(MONTHS)})\s+$")  # a day, not a count
+_NOT_NAMES = (
+    set(MONTHS)
+    | _WEEKDAYS
+    | {"ISW", "I", "The", "A", "An", "In", "On", "As", "At", "By", "After", "Before", "According"}
 )
-MONTHS = frozenset(_CALENDAR.split())
-_AFTER_MONTH = re.compile(rf"\b(?:{'|'.join(_CALENDAR.split()[:12])})\s+$")  # a day, not a count
-_NOT_NAMES = MONTHS | {"ISW", "I", "The", "A", "An", "In", "On", "As", "At", "By", "After", "Before", "According"}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 _NOTE = re.compile(r"\s*\[\d+\]")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -68,6 +68,7 @@ _PLACE_NAMES, _PEOPLE_NAMES = frozenset(PLACES), frozenset(PEOPLE)
 
 
 def _kind_of_name(s: str, start: int, end: int) -> str | None:
+    """The kind of the name at ``s[start:end]`` (a side, a place, a person), or None when its words do not say."""
     name = s[start:end]
     if name.endswith(("’s", "'s")):
         return None  # a possessive names an owner, not a slot of its own
@@ -90,11 +91,17 @@ _DIRECTION = re.compile(
 )
 # Two names with only commas, "and"/"or" and other names between them are items of one list: swapped, they say the
 # same thing.
+_SYMMETRIC = re.compile(
+    r"\b(?:met|meet|meets|meeting|clash(?:ed|es)?|talks|negotiat\w*|exchang\w*|border(?:s|ed)?|agreement|"
+    r"between|together|jointly|both)\b",
+    re.I,
+)
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _LIST_GAP = re.compile(r"^(?:\s|,|\band\b|\bor\b|\bthe\b|\barea\b|&)*$")
 # "five jets and three helicopters" -> "three helicopters and five jets": the pairs kept, the order changed.
 _COORDINATED = re.compile(
-    rf"((?<![\w.,-]){_NUMBER}\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?)(,?\s+and\s+)({_NUMBER}\s+[a-z][\w-]*)", re.I
+    rf"((?<![\w.,-]){_NUMBER}\s+[a-z][\w-]*)(,?\s+and\s+)({_NUMBER}\s+[a-z][\w-]*)(?=[,.;:)]|\s+(?:and|in|on|at|from|to)\b)",
+    re.I,
 )
 
 
@@ -129,8 +136,10 @@ def _slots(s: str) -> list[tuple[str, int, int]]:
 
 
 def swapped(s: str) -> list[str]:
-    """``s`` with two of its slots of one kind exchanged, one variant per such pair (names of one list aside)."""
-    slots = _slots(s)
+    """``s`` with two of its slots of one kind exchanged, one variant per such pair (names of one list aside, and no
+    sides, places or people at all in a sentence whose verb is symmetric: "met with", "clashed", "talks between")."""
+    symmetric = bool(_SYMMETRIC.search(s))
+    slots = [x for x in _slots(s) if not (symmetric and x[0] != "num")]
     out = []
     for (ka, a0, a1), (kb, b0, b1) in itertools.combinations(slots, 2):
         a, b = s[a0:a1], s[b0:b1]
@@ -166,7 +175,8 @@ def build(
     sentences of reports no held-out set cites that hold no fit claim's quote and are no premise of the recipe's own
     held-out pairs (``recipe_premises``, lower-cased)."""
     cited = {e["doc_id"] for p in held_out for c in read_jsonl(p) for e in c.get("evidence") or []}
-    quotes = [e["quote"] for p in fit for c in read_jsonl(p) for e in c.get("evidence") or []]
+    # Compared as ``sentences`` gives them: without endnote markers.
+    quotes = [_NOTE.sub("", e["quote"]) for p in fit for c in read_jsonl(p) for e in c.get("evidence") or []]
     pool = []
     for r in read_jsonl(reports):
         if r["id"] in cited:
@@ -183,6 +193,7 @@ def build(
 
 
 def main() -> None:
+    """Write the swap pairs; the held-out and fit sets are read from this checkout, wherever it is run from."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reports", type=Path, required=True, help="the ISW reports (JSONL: id, text)")
     ap.add_argument("--out", type=Path, required=True)
@@ -190,15 +201,13 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--recipe", type=Path, help="a recipe folder: its held-out pairs' premises are left out")
     args = ap.parse_args()
-    data = args.reports.parent
+    data, own = args.reports.parent, Path(__file__).resolve().parents[2] / "benchmarks" / "data"
+    held = sorted(own.glob("isw_holdout*.jsonl"))
+    if not held:
+        raise SystemExit(f"error: no held-out set in {own}: the pairs would not leave them out")
+    fit = [data / "claims_dev.jsonl", data / "claims_train.jsonl", *sorted(own.glob("isw_fit*.jsonl"))]
     held_pairs = read_jsonl(args.recipe / "eval.jsonl.gz") if args.recipe else []
     premises = frozenset(r["p"].strip().lower() for r in held_pairs)
-    held = [Path(p) for p in sorted(glob.glob("benchmarks/data/isw_holdout*.jsonl"))]
-    fit = [
-        data / "claims_dev.jsonl",
-        data / "claims_train.jsonl",
-        *sorted(Path("benchmarks/data").glob("isw_fit*.jsonl")),
-    ]
     rows = list(build(args.reports, held, fit, args.n, args.seed, premises))
     with args.out.open("w", encoding="utf-8") as fh:
         for row in rows:
