@@ -20,7 +20,7 @@ from bot.llm_judge import TIMING_PREFIX as JUDGE_TIMINGS
 from bot.llm_judge import JudgedScorer, judging, verifier_name
 from bot.nli.combiner import load_verifier
 from bot.nli.scorer import NLIScorer
-from bot.reply import Reply, answer_text, caution_for
+from bot.reply import Reply, answer_text
 from bot.request import CheckRequest, InputError
 from bot.settings import Settings
 from bot.steps.compose import compose
@@ -233,7 +233,6 @@ class Engine:
                 "confidence": confidence,
                 "citations": cites,
                 "answer": answer_text(Kind.CLAIM, verdict, confidence, cites),
-                "caution": caution_for(verdict),
                 "subclaims": [{"claim": s.claim, "verdict": s.verdict, "confidence": s.confidence} for s in subs],
             }
         )

@@ -6,7 +6,7 @@ model dumped, so the three ways in can never drift apart.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from bot.labels import Kind, Stance, Verdict
 
@@ -50,9 +50,6 @@ class Reply(BaseModel):
         "a verdict needs",
     )
     lean_probability: float = Field(0.0, description="the calibrated probability of the lean")
-    caution: str = Field(
-        "", description="with SUPPORTED: what to check in the quote yourself, because the verifier cannot check it"
-    )
     answer: str
     citations: list[Citation]
     filters: dict = Field(default_factory=dict, description="date filters applied (given or read from the claim)")
@@ -61,6 +58,13 @@ class Reply(BaseModel):
     model: dict[str, str] = Field(default_factory=dict)
     answer_source: str = Field("extractive", description="extractive | llm (validated)")
     subclaims: list[dict] = Field(default_factory=list, description="atomic claims and their verdicts (LLM path)")
+
+    @computed_field(description="with SUPPORTED: what to check in the quote yourself, because the verifier cannot")
+    @property
+    def caution(self) -> str:
+        """Derived from the verdict, so a reply whose verdict is changed (a compound claim's) can never keep a stale
+        one."""
+        return caution_for(self.verdict)
 
 
 LABEL_TEXT = {
@@ -91,7 +95,7 @@ def status_line(kind: str, verdict: str | None, confidence: float, evidence_foun
     if kind == Kind.QUESTION:
         return "The passages that answer it best:" if evidence_found else "No passage in the library speaks to this."
     if verdict == Verdict.SUPPORTED:
-        return f"{LABEL_TEXT[verdict]} (confidence {confidence:.2f}). {PAIRING_CAUTION}"
+        return f"{LABEL_TEXT[verdict]} (confidence {confidence:.2f}). {caution_for(verdict)}"
     if verdict == Verdict.REFUTED:
         return f"{LABEL_TEXT[verdict]} (confidence {confidence:.2f})."
     if verdict == Verdict.CONFLICTING:

@@ -171,6 +171,5 @@ def test_an_llm_answer_in_the_chat_keeps_the_caution():
         answer="Supported: Russian forces captured Kherson [1].",
         citations=[_cite("2022-03-02")],
         answer_source="llm",
-        caution=PAIRING_CAUTION,
     )
     assert chat_text(reply).endswith(PAIRING_CAUTION)

@@ -11,7 +11,7 @@ from collections.abc import Collection
 
 from bot.labels import Kind, Stance
 from bot.nli.signals import mismatches
-from bot.reply import Citation, Reply, answer_text, caution_for
+from bot.reply import Citation, Reply, answer_text
 from bot.steps.answers import answer_line, rank
 from bot.text.attribution import attribute
 from bot.text.claim_dates import GRACE, to_int
@@ -75,7 +75,6 @@ def compose(trace: Trace, verifier: str, embedding_model: str) -> Reply:
         evidence_found=bool(cites),
         lean=decision.lean if decision and cites else None,
         lean_probability=decision.lean_probability if decision and cites and decision.lean else 0.0,
-        caution=caution_for(verdict),
         answer=answer_text(kind, verdict, confidence, cites),
         citations=cites,
         filters=dict(plan.filters),

@@ -206,9 +206,17 @@ def main() -> None:
     if not held:
         raise SystemExit(f"error: no held-out set in {own}: the pairs would not leave them out")
     fit = [data / "claims_dev.jsonl", data / "claims_train.jsonl", *sorted(own.glob("isw_fit*.jsonl"))]
-    held_pairs = read_jsonl(args.recipe / "eval.jsonl.gz") if args.recipe else []
+    try:
+        held_pairs = list(read_jsonl(args.recipe / "eval.jsonl.gz")) if args.recipe else []
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"error: {exc}: --recipe needs a recipe folder holding eval.jsonl.gz") from exc
     premises = frozenset(r["p"].strip().lower() for r in held_pairs)
-    rows = list(build(args.reports, held, fit, args.n, args.seed, premises))
+    try:
+        rows = list(build(args.reports, held, fit, args.n, args.seed, premises))
+    except (OSError, ValueError, KeyError) as exc:
+        raise SystemExit(
+            f"error: {exc}: --reports needs the ISW reports (JSONL with id and text) beside the claim sets"
+        ) from exc
     with args.out.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
