@@ -12,6 +12,7 @@ from bot.settings import Settings
 from bot.training.fit_decision import MIN_DECISIVE, TracedClaim, choose_threshold, fit_decision
 from bot.verdict.candidates import Scored, candidates
 from bot.verdict.decision import Decision
+from bot.verdict.features import FEATURES
 from bot.verdict.learned import BASE_DECISION, ISW_DECISION, LearnedDecision, SourceGatedDecision, named_decision
 
 
@@ -170,3 +171,21 @@ def test_a_mistyped_decision_name_is_refused_with_the_names_that_exist(tmp_path)
         )
     finally:
         engine.store.close()
+
+
+def test_a_sentence_whose_slots_the_claim_swaps_neither_supports_it_nor_makes_it_lean_supported():
+    """The verifier reads "five helicopters and three jets" against "five jets, three helicopters" as entailed (0.98);
+    the decision must not pass that on as SUPPORTED, however sure the features make it."""
+    sure = LearnedDecision(
+        weights=np.zeros((3, len(FEATURES))),
+        bias=np.array([5.0, 0.0, 0.0]),
+        mean=np.zeros(len(FEATURES)),
+        scale=np.ones(len(FEATURES)),
+        thresholds={"SUPPORTED": 0.5, "REFUTED": 0.5},
+    )
+    quote = "Ukrainian forces shot down 10 Russian aircraft, including five jets and three helicopters, on March 16."
+    s = _scored("isw-1", quote, (0.98, 0.01, 0.01))
+    faithful = sure.decide("Ukraine shot down three helicopters and five jets on March 16.", [s])
+    assert faithful.verdict == Verdict.SUPPORTED and faithful.support == [s]
+    swapped = sure.decide("Ukraine shot down five helicopters and three jets on March 16.", [s])
+    assert swapped.verdict == Verdict.NOT_ENOUGH_EVIDENCE and swapped.lean is None

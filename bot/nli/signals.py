@@ -16,8 +16,9 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.nli.pairing import swapped_pairing
 from bot.text.claim_dates import DAY_OR_MONTH, mentioned_dates
-from bot.text.lexicon import ANTONYMS, MONTH_NUMBER, NATIONALITIES, POLARITY_FAMILIES
+from bot.text.lexicon import ANTONYMS, MONTH_NUMBER, NATIONALITIES, POLARITY_FAMILIES, WORD_NUMBERS
 
 # "no." is the abbreviation of number ("reactor no. 6"), not a negation.
 _NEGATION = re.compile(
@@ -35,39 +36,7 @@ _NUM = re.compile(
     r"(?:\s*(million|thousand|billion|hundred))?",
     re.I,
 )
-_WORD_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "dozen": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-    "thousand": 1000,
-}
-_WORD_NUM = re.compile(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", re.I)
+_WORD_NUM = re.compile(r"\b(" + "|".join(WORD_NUMBERS) + r")\b", re.I)
 _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _COMPASS = {
     "north",
@@ -366,7 +335,7 @@ def numbers(text: str) -> list[float]:
             value *= _SCALE[m.group(2).lower()]
         out.append(value)
     for m in _WORD_NUM.finditer(body):
-        out.append(float(_WORD_NUMBERS[m.group(1).lower()]))
+        out.append(float(WORD_NUMBERS[m.group(1).lower()]))
     return out
 
 
@@ -445,4 +414,5 @@ def signals(evidence: str, claim: str) -> Signals:
 def mismatches(evidence: str, claim: str) -> list[str]:
     """Plain-language differences between a cited sentence and the claim, for the reader (``DESCRIPTIONS``)."""
     values = signals(evidence, claim).as_dict()
-    return [text for name, text in DESCRIPTIONS.items() if values[name] >= 1.0]
+    swap = swapped_pairing(evidence, claim)
+    return [text for name, text in DESCRIPTIONS.items() if values[name] >= 1.0] + ([swap] if swap else [])

@@ -23,6 +23,39 @@ MONTHS = [
 # "january" -> 1: claims and reports write months in any case.
 MONTH_NUMBER = {m.lower(): i for i, m in enumerate(MONTHS, 1)}
 # The month names as a regex alternation (capitalised, as reports write them; compile with re.I for any case).
+# Numbers written as words, with their values.
+WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "dozen": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+}
 MONTH_PATTERN = "|".join(MONTHS)
 
 # Changes that flip the truth of a statement (both directions are used).

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.labels import Verdict
+from bot.nli.pairing import swapped_pairing
 from bot.text.attribution import claim_is_attributed
 from bot.verdict.candidates import Scored, dated_first, different_voices
 from bot.verdict.decision import Decision
@@ -83,6 +84,11 @@ class LearnedDecision:
             return Decision(Verdict.CONFLICTING, round(float(conf), 4), [best.support], [best.refute], related)
         k = int(np.argmax(p))
         verdict = CLASSES[k]
+        # The verifier reads a claim that keeps its sentence's numbers, names and sides, paired the other way round,
+        # as entailed (``bot/nli/pairing.py`` says why): such a sentence can neither decide SUPPORTED nor make it the
+        # lean.
+        if verdict == Verdict.SUPPORTED and best.support is not None and swapped_pairing(best.support.text, claim):
+            k, verdict = 2, Verdict.NOT_ENOUGH_EVIDENCE
         if verdict == Verdict.SUPPORTED and best.support is not None and p[0] >= self.threshold(verdict):
             return Decision(
                 verdict, round(float(p[0]), 4), _side(best.support, scored, "entail", attributed), [], related

