@@ -150,6 +150,8 @@ def ask(
         click.echo(f"[{i}] {c.stance.upper()}  {c.date or 'undated'}  {c.title}")
         click.echo(f"    “{c.quote}”")
         click.echo(f"    said by: {c.attribution}   source: {c.source}   {c.url}")
+        if c.mismatches:  # as the chat shows it under the passage
+            click.echo(f"    differs from the claim: {'; '.join(c.mismatches)}")
     for note in reply.notes:
         click.echo(f"note: {note}")
 

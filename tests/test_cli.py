@@ -65,6 +65,15 @@ def test_ask_text_output_and_reports(data_dir):
     assert "2024-03-24" in p.stdout and "1 reports" in p.stdout
 
 
+def test_ask_prints_what_differs_under_a_passage_as_the_chat_does(data_dir):
+    p = run(
+        "ask",
+        "Putin signed a law on 25 March that frees people who are called up for mobilisation from criminal liability",
+        data_dir=data_dir,
+    )
+    assert p.returncode == 0 and "differs from the claim: a date differs" in p.stdout
+
+
 def test_ask_a_question_prints_its_answer_before_the_passages(data_dir):
     """The README's question example, as a user types it: the answer span and its sentence open the reply."""
     p = run("ask", "Who did ISW think was behind the Crocus City Hall attack?", data_dir=data_dir)

@@ -38,14 +38,14 @@ SHARES = "Prigozhin has about 50,000 fighters in Ukraine, of whom 40,000 are con
 )
 def test_a_swap_of_two_slots_is_caught_and_named(evidence, claim):
     found = swapped_pairing(evidence, claim)
-    assert found is not None and "paired the other way round" in found
+    assert found is not None and found.startswith("the source has") and found.endswith("the other way round")
     assert found in mismatches(evidence, claim)
 
 
 def test_the_swap_is_named_as_the_claim_writes_it():
     assert swapped_pairing(
         DATES, DATES.replace("March 3", "X").replace("March 1", "March 3").replace("X", "March 1")
-    ) == ("March 1 and March 3 are paired the other way round than in the source")
+    ) == ("the source has March 1 and March 3 the other way round")
 
 
 @pytest.mark.parametrize(
@@ -88,3 +88,22 @@ def test_slots_the_sentence_lacks_are_no_swap():
     a swap needs both slots in both."""
     assert swapped_pairing(COMMAND, "Putin appointed Lapin to replace Dvornikov as commander.") is None
     assert swapped_pairing(STRIKES, "Russian forces conducted five missile strikes and two airstrikes.") is None
+
+
+def test_the_parser_loads_without_torch_and_leaves_torch_importable():
+    """A process that answers claims never imports torch (cold start); loading spaCy must not bring it in, nor stop
+    a later import of it."""
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    code = (
+        "import sys\n"
+        "from bot.nli.pairing import swapped_pairing\n"
+        f"assert swapped_pairing({ROUTE!r}, 'Russian forces moved an S-300 system from Maysaf to Novorossiysk.')\n"
+        "assert 'torch' not in sys.modules\n"
+        "import torch\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr

@@ -20,6 +20,8 @@ only withholds SUPPORTED; it never refutes.
 from __future__ import annotations
 
 import re
+import sys
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -56,11 +58,25 @@ _MODIFIER = frozenset({"nummod", "quantmod", "compound", "amod", "poss", "nmod",
 _NOUN_PHRASE = _MODIFIER | {"flat", "prep", "pobj", "conj", "cc", "det", "punct"}
 
 
+_LOADING = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _nlp() -> spacy.Language:
-    import spacy
+    """The parser, loaded once. Why torch is kept out: thinc imports torch whenever it can, spaCy's small pipeline
+    never uses it, and a process that answers claims does not import torch otherwise (its import was most of the
+    time to a first answer; tests/test_cli.py)."""
+    with _LOADING:
+        blocked = "torch" not in sys.modules
+        if blocked:
+            sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" now fails: thinc goes without
+        try:
+            import spacy
 
-    return spacy.load(PARSER)
+            return spacy.load(PARSER)
+        finally:
+            if blocked and "torch" in sys.modules and sys.modules["torch"] is None:
+                del sys.modules["torch"]
 
 
 @lru_cache(maxsize=2048)
@@ -192,7 +208,7 @@ def _shown(tok: Token) -> str:
 
 def swapped_pairing(evidence: str, claim: str) -> str | None:
     """How the claim gives two of its sentence's slots each other's places ("Surovikin" where the sentence has
-    "Gerasimov"), in words for the reader, or None.
+    "Gerasimov"), in words for the reader ("the source has Surovikin and Gerasimov the other way round"), or None.
 
     A swap needs a slot of the claim that left its own place for the place the sentence gives another slot of the
     claim, and that other slot not in its own place either: a reworded claim puts slots in new places, but seldom in
@@ -215,5 +231,5 @@ def swapped_pairing(evidence: str, claim: str) -> str | None:
             if not any(len(place) == 2 for place in taken) and not cl_places[b] & ev_places[a]:
                 continue
             first, second = _shown(in_claim[a][0]), _shown(in_claim[b][0])
-            return f"{first} and {second} are paired the other way round than in the source"
+            return f"the source has {first} and {second} the other way round"
     return None
