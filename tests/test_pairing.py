@@ -107,3 +107,17 @@ def test_the_parser_loads_without_torch_and_leaves_torch_importable():
     )
     p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
+
+
+def test_a_slot_named_twice_can_still_be_swapped():
+    """ "Russian" names the accusers and the refinery; exchanging the accusers' side with the accused's is a swap
+    though the refinery stays Russian."""
+    evidence = (
+        "Russian sources accused Ukrainian actors of conducting a drone strike against a Russian oil refinery in "
+        "Samara Oblast on the night of 22 to 23 March."
+    )
+    claim = (
+        "Ukrainian sources accused Russian actors of conducting a drone strike against a Russian oil refinery in "
+        "Samara Oblast on the night of 22 to 23 March."
+    )
+    assert swapped_pairing(evidence, claim) is not None

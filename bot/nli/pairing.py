@@ -210,9 +210,9 @@ def swapped_pairing(evidence: str, claim: str) -> str | None:
     """How the claim gives two of its sentence's slots each other's places ("Surovikin" where the sentence has
     "Gerasimov"), in words for the reader ("the source has Surovikin and Gerasimov the other way round"), or None.
 
-    A swap needs a slot of the claim that left its own place for the place the sentence gives another slot of the
-    claim, and that other slot not in its own place either: a reworded claim puts slots in new places, but seldom in
-    each other's. A bare preposition ("from", "to") counts only when both slots moved into each other's.
+    A swap needs a slot of the claim in a place the sentence gives another slot of the claim and not this one, a place
+    the other slot has left: a reworded claim puts slots in new places, but seldom in each other's. A bare preposition
+    ("from", "to") counts only when both slots moved into each other's.
     """
     ev, cl = _parse(evidence), _parse(claim)
     in_evidence, in_claim = _slots(ev), _slots(cl)
@@ -220,11 +220,11 @@ def swapped_pairing(evidence: str, claim: str) -> str | None:
     ev_places = {s: _all_places(in_evidence[s]) for s in shared}
     cl_places = {s: _all_places(in_claim[s]) for s in shared}
     for a in shared:
-        if not cl_places[a] or cl_places[a] & ev_places[a]:
-            continue
         for b in shared:
-            taken = cl_places[a] & ev_places[b]
-            if b == a or not taken or cl_places[b] & ev_places[b]:
+            # Place by place, so a slot named twice ("Russian sources ... a Russian refinery") still counts: the
+            # places a took that the sentence gives b and not a, and that b left.
+            taken = (cl_places[a] & ev_places[b]) - ev_places[a] - cl_places[b]
+            if b == a or not taken:
                 continue
             if any(_one_phrase(x, y) for found in (in_evidence, in_claim) for x in found[a] for y in found[b]):
                 continue
