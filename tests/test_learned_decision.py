@@ -4,6 +4,8 @@ verdicts reached the target precision."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -13,7 +15,14 @@ from bot.training.fit_decision import MIN_DECISIVE, TracedClaim, choose_threshol
 from bot.verdict.candidates import Scored, candidates
 from bot.verdict.decision import Decision
 from bot.verdict.features import FEATURES
-from bot.verdict.learned import BASE_DECISION, ISW_DECISION, LearnedDecision, SourceGatedDecision, named_decision
+from bot.verdict.learned import (
+    BASE_DECISION,
+    ISW_DECISION,
+    SWAP_REFUTED,
+    LearnedDecision,
+    SourceGatedDecision,
+    named_decision,
+)
 
 
 @pytest.mark.parametrize(
@@ -173,9 +182,10 @@ def test_a_mistyped_decision_name_is_refused_with_the_names_that_exist(tmp_path)
         engine.store.close()
 
 
-def test_a_sentence_whose_slots_the_claim_swaps_neither_supports_it_nor_makes_it_lean_supported():
+def test_a_sentence_whose_slots_the_claim_swaps_refutes_it_where_it_would_have_supported_it():
     """The verifier reads "five helicopters and three jets" against "five jets, three helicopters" as entailed (0.98);
-    the decision must not pass that on as SUPPORTED, however sure the features make it."""
+    the decision must not pass that on as SUPPORTED: where it was sure enough to say SUPPORTED, the sentence refutes
+    the claim (the same facts paired otherwise); below that it neither decides nor leans."""
     sure = LearnedDecision(
         weights=np.zeros((3, len(FEATURES))),
         bias=np.array([5.0, 0.0, 0.0]),
@@ -188,4 +198,8 @@ def test_a_sentence_whose_slots_the_claim_swaps_neither_supports_it_nor_makes_it
     faithful = sure.decide("Ukraine shot down three helicopters and five jets on March 16.", [s])
     assert faithful.verdict == Verdict.SUPPORTED and faithful.support == [s]
     swapped = sure.decide("Ukraine shot down five helicopters and three jets on March 16.", [s])
-    assert swapped.verdict == Verdict.NOT_ENOUGH_EVIDENCE and swapped.lean is None
+    assert swapped.verdict == Verdict.REFUTED and swapped.refute == [s] and swapped.support == []
+    assert swapped.confidence == SWAP_REFUTED
+    unsure = replace(sure, thresholds={"SUPPORTED": 0.999, "REFUTED": 0.999})
+    held = unsure.decide("Ukraine shot down five helicopters and three jets on March 16.", [s])
+    assert held.verdict == Verdict.NOT_ENOUGH_EVIDENCE and held.lean is None

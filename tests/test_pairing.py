@@ -121,3 +121,16 @@ def test_a_slot_named_twice_can_still_be_swapped():
         "Samara Oblast on the night of 22 to 23 March."
     )
     assert swapped_pairing(evidence, claim) is not None
+
+
+def test_an_ordinal_word_is_no_count():
+    """ "A second explosion" says which, not how many: it cannot trade places with a count or a name."""
+    evidence = (
+        "A platoon commander accidentally detonated an RGD-5 grenade on January 15. The blast set off a second "
+        "explosion at a nearby ammunition storage site, killed three soldiers, and injured 16 soldiers."
+    )
+    claim = (
+        "When a platoon commander accidentally set off an RGD-5 grenade on January 15, the blast triggered a second "
+        "explosion at a nearby ammunition store that killed three soldiers and wounded 16."
+    )
+    assert swapped_pairing(evidence, claim) is None

@@ -84,8 +84,14 @@ def _parse(text: str) -> Doc:
     return _nlp()(text)
 
 
+# "a second explosion", "the first time": which one, not how many (held-out set 24, 2026-12-06).
+_ORDINAL_WORDS = frozenset(
+    {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
+)
+
+
 def _is_number(tok: Token) -> bool:
-    return tok.like_num or tok.pos_ == "NUM"
+    return (tok.like_num or tok.pos_ == "NUM") and tok.lower_ not in _ORDINAL_WORDS
 
 
 def _norm(tok: Token) -> str:
