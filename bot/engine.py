@@ -18,6 +18,7 @@ from bot.labels import Kind, Verdict
 from bot.llm import LLMWriter, Token, combine_verdicts, make_chat_model, write_answer
 from bot.llm_judge import TIMING_PREFIX as JUDGE_TIMINGS
 from bot.llm_judge import JudgedScorer, judging, verifier_name
+from bot.nli import pairing
 from bot.nli.combiner import load_verifier
 from bot.nli.scorer import NLIScorer
 from bot.reply import Reply, answer_text
@@ -113,9 +114,11 @@ class Engine:
         return LLMWriter(model) if model is not None else None
 
     def warm(self) -> None:
-        """Load the query encoder and the verifier now (a server's first request should not pay for it)."""
+        """Load the query encoder, the verifier and the parser of the pairing check now (a server's first request
+        should not pay for it, and a missing parser is refused at start)."""
         self.query_encoder.encode(["warm up"])
         self.nli.score([("warm up", "warm up")])
+        pairing.load()
         _ = self.decider  # a mistyped CLAIMCHECK_DECISION is refused at start, not at the first check
 
     # ------------------------------------------------------------------ the views of ``run``

@@ -74,6 +74,22 @@ def test_ask_prints_what_differs_under_a_passage_as_the_chat_does(data_dir):
     assert p.returncode == 0 and "differs from the claim: a date differs" in p.stdout
 
 
+def test_a_claim_that_swaps_two_sides_of_its_sentence_is_refuted_with_the_swap_named(data_dir):
+    """The seed report: "Russian sources accused Ukrainian actors of ... a drone strike against a Russian oil
+    refinery"; the verifier reads the claim with the sides exchanged as entailed, the pairing check does not."""
+    claim = (
+        "Ukrainian sources accused Russian actors of reportedly conducting a successful drone strike against a Russian "
+        "oil refinery in Samara Oblast on the night of 22 to 23 March."
+    )
+    p = run("ask", "--json", claim, data_dir=data_dir)
+    assert p.returncode == 0, p.stderr
+    reply = json.loads(p.stdout)
+    first = reply["citations"][0]
+    assert reply["verdict"] == "REFUTED" and first["stance"] == "contradicts"
+    assert first["score"] == reply["confidence"]
+    assert any("the other way round" in m for m in first["mismatches"])
+
+
 def test_ask_a_question_prints_its_answer_before_the_passages(data_dir):
     """The README's question example, as a user types it: the answer span and its sentence open the reply."""
     p = run("ask", "Who did ISW think was behind the Crocus City Hall attack?", data_dir=data_dir)

@@ -203,3 +203,24 @@ def test_a_sentence_whose_slots_the_claim_swaps_refutes_it_where_it_would_have_s
     unsure = replace(sure, thresholds={"SUPPORTED": 0.999, "REFUTED": 0.999})
     held = unsure.decide("Ukraine shot down five helicopters and three jets on March 16.", [s])
     assert held.verdict == Verdict.NOT_ENOUGH_EVIDENCE and held.lean is None
+
+
+def test_a_read_swap_does_not_refute_a_claim_another_sentence_supports_without_one():
+    """The parse can be wrong: where another retrieved sentence supports the claim as strongly and holds no swap, the
+    swap read in the best one decides nothing."""
+    sure = LearnedDecision(
+        weights=np.zeros((3, len(FEATURES))),
+        bias=np.array([5.0, 0.0, 0.0]),
+        mean=np.zeros(len(FEATURES)),
+        scale=np.ones(len(FEATURES)),
+        thresholds={"SUPPORTED": 0.5, "REFUTED": 0.5},
+    )
+    claim = "Ukraine shot down five helicopters and three jets on March 16."
+    swapped = _scored(
+        "isw-1", "Ukrainian forces shot down five jets and three helicopters on March 16.", (0.98, 0.01, 0.01)
+    )
+    faithful = _scored("isw-2", "On March 16 Ukraine downed five helicopters and three jets.", (0.97, 0.02, 0.01))
+    alone = sure.decide(claim, [swapped])
+    assert alone.verdict == Verdict.REFUTED and alone.swap_read and alone.refute == [swapped]
+    both = sure.decide(claim, [swapped, faithful])
+    assert both.verdict != Verdict.REFUTED

@@ -134,3 +134,37 @@ def test_an_ordinal_word_is_no_count():
         "explosion at a nearby ammunition store that killed three soldiers and wounded 16."
     )
     assert swapped_pairing(evidence, claim) is None
+
+
+def test_short_sentences_whose_root_is_a_unit_or_an_adjective_end():
+    """A sentence's root is its own head: a climb that compared tokens by identity never stopped on "Over 40
+    percent." Run in a process of its own, so a regression fails instead of hanging the suite."""
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    code = (
+        "from bot.nli.pairing import swapped_pairing\n"
+        "from bot.nli.signals import mismatches\n"
+        "for t in ['Three days later.', 'Two years.', 'Over 40 percent.', 'Some 10 km from Kyiv.', 'Up to 20.']:\n"
+        "    assert swapped_pairing(t, t) is None\n"
+        "assert mismatches('Russia lost 40 percent of its tanks in Kharkiv by May.', 'About 40 percent.') == []\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+
+
+def test_a_digit_ordinal_is_no_count_either():
+    evidence = "The blast set off a 2nd explosion at a nearby depot, killed three soldiers, and injured 16 soldiers."
+    claim = "A platoon commander set off a grenade whose blast caused a 2nd explosion that killed three and wounded 16."
+    assert swapped_pairing(evidence, claim) is None
+
+
+def test_text_too_long_or_empty_is_not_checked():
+    """Report sentences are a few hundred characters; a longer text is not parsed (spaCy's time grows with it, and it
+    refuses a million characters), and the reply goes on without the check."""
+    long = "Russian forces conducted thirty missile strikes and four airstrikes. " * 40
+    assert swapped_pairing(long, "Russian forces carried out four missile strikes and thirty airstrikes.") is None
+    assert swapped_pairing("", "Russian forces moved.") is None
+    assert swapped_pairing(STRIKES, "   ") is None

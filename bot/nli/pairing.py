@@ -13,8 +13,8 @@ the claim, while neither keeps its own place. Dates ("February 26"), which part 
 ends of a route or a distance ("X, 10 km west of Y") are slots too (set 21's misses, 2026-12-06).
 
 What it does not read: swaps of common nouns ("combat power" and "numbers"), of properties ("standard" and
-"unorthodox"), a slot the claim names by another word ("that town"), or any pairing the small parser gets wrong. It
-only withholds SUPPORTED; it never refutes.
+"unorthodox"), a slot the claim names by another word ("that town"), or any pairing the small parser gets wrong. What a
+swap read here does to the verdict is the decision's (``bot/verdict/learned.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bot.text.lexicon import MONTH_NUMBER, WORD_NUMBERS
+from bot.text.lexicon import COMPASS, MONTH_NUMBER, WORD_NUMBERS
 
 if TYPE_CHECKING:  # spaCy is imported on first use: a process that never checks a pairing never pays for it
     import spacy
@@ -46,11 +46,6 @@ _UNITS = frozenset(
     {"mile", "km", "kilometer", "kilometre", "meter", "metre", "percent", "%", "day", "week", "month", "hour", "year"}
     | {"ton", "tonne", "ruble", "rouble", "dollar", "hryvnia", "euro", "$", "time"}
 )
-# Directions: "10 km west of Bakhmut" relates two places; "eastern Kherson" names a part of one.
-_COMPASS = frozenset(
-    {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
-    | {"northern", "southern", "eastern", "western"}
-)
 _ROLE = {"nsubj": "subj", "nsubjpass": "obj", "dobj": "obj", "iobj": "obj2", "dative": "obj2", "attr": "attr"}
 _MODIFIER = frozenset({"nummod", "quantmod", "compound", "amod", "poss", "nmod", "appos", "npadvmod"})
 # Dependencies that stay inside one noun phrase: two slots joined by them are one thing ("governor Alexander Beglov",
@@ -58,43 +53,55 @@ _MODIFIER = frozenset({"nummod", "quantmod", "compound", "amod", "poss", "nmod",
 _NOUN_PHRASE = _MODIFIER | {"flat", "prep", "pobj", "conj", "cc", "det", "punct"}
 
 
-_LOADING = threading.Lock()
+# Sentences longer than this are not checked: a report sentence is a few hundred characters, and spaCy's time (and
+# its 1,000,000-character limit) grows with the text.
+MAX_CHARS = 2_000
+# Ordinals say which, not how many: "a second explosion", "the 2nd battalion" (held-out set 24, 2026-12-06).
+_ORDINAL = re.compile(r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))", re.I)
+
+_loading = threading.Lock()
+_parser: spacy.Language | None = None
 
 
-@lru_cache(maxsize=1)
-def _nlp() -> spacy.Language:
-    """The parser, loaded once. Why torch is kept out: thinc imports torch whenever it can, spaCy's small pipeline
-    never uses it, and a process that answers claims does not import torch otherwise (its import was most of the
-    time to a first answer; tests/test_cli.py)."""
-    with _LOADING:
-        blocked = "torch" not in sys.modules
-        if blocked:
-            sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" now fails: thinc goes without
-        try:
+def load() -> spacy.Language:
+    """The parser, loaded once (``Engine.warm`` loads it at start, before a server takes requests).
+
+    Why torch is kept out of spaCy's import: thinc imports torch whenever it can, spaCy's small pipeline never uses it,
+    and a process that answers claims does not import torch otherwise (its import was most of the time to a first
+    answer; tests/test_cli.py). While ``import spacy`` runs, ``import torch`` fails in every thread, so that happens
+    once, under a lock, at start.
+    """
+    global _parser
+    with _loading:
+        if _parser is None:
+            if "spacy" not in sys.modules and "torch" not in sys.modules:
+                sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" fails: thinc goes without
+                try:
+                    import spacy
+                finally:
+                    if sys.modules.get("torch", 0) is None:
+                        del sys.modules["torch"]
             import spacy
 
-            return spacy.load(PARSER)
-        finally:
-            if blocked and "torch" in sys.modules and sys.modules["torch"] is None:
-                del sys.modules["torch"]
+            _parser = spacy.load(PARSER)
+        return _parser
 
 
 @lru_cache(maxsize=2048)
 def _parse(text: str) -> Doc:
-    return _nlp()(text)
-
-
-# "a second explosion", "the first time": which one, not how many (held-out set 24, 2026-12-06).
-_ORDINAL_WORDS = frozenset(
-    {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
-)
+    """A sentence's parse. Cached because a reply checks each cited passage against the same claim, and the same
+    passages come back for claims asked again; 2,048 short sentences are a few tens of MB."""
+    return load()(text)
 
 
 def _is_number(tok: Token) -> bool:
-    return (tok.like_num or tok.pos_ == "NUM") and tok.lower_ not in _ORDINAL_WORDS
+    """A count or amount ("30", "thirty", "1.25"); an ordinal is no count."""
+    return (tok.like_num or tok.pos_ == "NUM") and not _ORDINAL.fullmatch(tok.text)
 
 
 def _norm(tok: Token) -> str:
+    """How a slot is matched between claim and sentence: numbers by value as written ("thirty" is "30"), words by
+    lemma."""
     if _is_number(tok):
         text = tok.text.lower().replace(",", "")
         return str(WORD_NUMBERS[text]) if text in WORD_NUMBERS else text
@@ -134,7 +141,7 @@ def _slots(doc: Doc) -> dict[str, list[Token]]:
         elif tok.pos_ == "PROPN":
             if tok.ent_type_ in ("DATE", "TIME") or tok.lemma_.lower() in _FRAME:
                 continue
-        elif tok.pos_ == "ADJ" and tok.lemma_.lower() in _COMPASS and tok.dep_ == "amod" and tok.head.pos_ == "PROPN":
+        elif tok.pos_ == "ADJ" and tok.lemma_.lower() in COMPASS and tok.dep_ == "amod" and tok.head.pos_ == "PROPN":
             pass  # "eastern Kherson": which part of which place
         elif not (tok.pos_ == "ADJ" and tok.ent_type_ in ("NORP", "GPE")):
             continue
@@ -146,9 +153,9 @@ def _places(tok: Token) -> set[tuple[str, ...]]:
     """Where the sentence puts ``tok``: ("of", noun) for the noun a number counts, (role, verb), (preposition, head),
     and a bare (preposition,) for the ends of a movement."""
     t = tok
-    while t.dep_ in ("compound", "flat") and t.pos_ == "PROPN" and t.head is not t and t.head.pos_ == "PROPN":
+    while t.dep_ in ("compound", "flat") and t.pos_ == "PROPN" and t.head.i != t.i and t.head.pos_ == "PROPN":
         t = t.head  # the parts of one name
-    if tok.pos_ == "ADJ" and tok.lemma_.lower() in _COMPASS:
+    if tok.pos_ == "ADJ" and tok.lemma_.lower() in COMPASS:
         return {("of", tok.head.lemma_.lower())}
     if tok.pos_ == "ADJ" and t.dep_ == "amod":
         t = t.head  # "Russian forces": the side goes where its noun goes
@@ -160,7 +167,7 @@ def _places(tok: Token) -> set[tuple[str, ...]]:
             return set()
         if head.lemma_.lower() in _UNITS:  # "11-mile-long convoy", "17 miles from Kyiv": what the measure is of
             g = head.head
-            while g.head is not g and (g.pos_ in ("ADJ", "ADV", "ADP") or g.lemma_.lower() in _UNITS):
+            while g.head.i != g.i and (g.pos_ in ("ADJ", "ADV", "ADP") or g.lemma_.lower() in _UNITS):
                 g = g.head
             return {("of", head.lemma_.lower(), g.lemma_.lower())}
         return {("of", head.lemma_.lower())}
@@ -176,7 +183,7 @@ def _places(tok: Token) -> set[tuple[str, ...]]:
             return {("of", attrs[0].lemma_.lower())}  # "of whom 40,000 are convicts"
     if dep in _ROLE and head.lemma_.lower() not in _FRAME:
         return {(_ROLE[dep], head.lemma_.lower())}
-    if dep == "conj" and t.head is not t and t.head.pos_ == t.pos_:
+    if dep == "conj" and t.head.i != t.i and t.head.pos_ == t.pos_:
         return _places(t.head)  # "A and B attacked": B stands where A stands
     return set()
 
@@ -189,9 +196,9 @@ def _one_phrase(a: Token, b: Token) -> bool:
     """Whether ``b`` lies inside ``a``'s noun phrase or ``a`` inside ``b``'s."""
     for outer, inner in ((a, b), (b, a)):
         t = inner
-        while t.head is not t and t.dep_ in _NOUN_PHRASE:
+        while t.head.i != t.i and t.dep_ in _NOUN_PHRASE:
             t = t.head
-            if t.lemma_.lower() in _COMPASS or (t.dep_ == "prep" and t.text.lower() in _DIRECTION):
+            if t.lemma_.lower() in COMPASS or (t.dep_ == "prep" and t.text.lower() in _DIRECTION):
                 break  # "Chasiv Yar, 10 km west of Bakhmut": a relation between two places, not one place
             if t == outer:
                 return True
@@ -220,6 +227,8 @@ def swapped_pairing(evidence: str, claim: str) -> str | None:
     the other slot has left: a reworded claim puts slots in new places, but seldom in each other's. A bare preposition
     ("from", "to") counts only when both slots moved into each other's.
     """
+    if not evidence.strip() or not claim.strip() or max(len(evidence), len(claim)) > MAX_CHARS:
+        return None
     ev, cl = _parse(evidence), _parse(claim)
     in_evidence, in_claim = _slots(ev), _slots(cl)
     shared = [s for s in in_claim if s in in_evidence]

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from bot.nli.pairing import swapped_pairing
 from bot.text.claim_dates import DAY_OR_MONTH, mentioned_dates
-from bot.text.lexicon import ANTONYMS, MONTH_NUMBER, NATIONALITIES, POLARITY_FAMILIES, WORD_NUMBERS
+from bot.text.lexicon import ANTONYMS, COMPASS, MONTH_NUMBER, NATIONALITIES, POLARITY_FAMILIES, WORD_NUMBERS
 
 # "no." is the abbreviation of number ("reactor no. 6"), not a negation.
 _NEGATION = re.compile(
@@ -38,24 +38,6 @@ _NUM = re.compile(
 )
 _WORD_NUM = re.compile(r"\b(" + "|".join(WORD_NUMBERS) + r")\b", re.I)
 _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_COMPASS = {
-    "north",
-    "south",
-    "east",
-    "west",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "northeastern",
-    "northwestern",
-    "southeastern",
-    "southwestern",
-}
 _DEMONYMS = {d.lower() for d in NATIONALITIES} | {
     "russian",
     "ukrainian",
@@ -389,7 +371,7 @@ def signals(evidence: str, claim: str) -> Signals:
         or any(w.startswith("un") and w[2:] in ew and w[2:] not in cw for w in cw if len(w) > 4)
         or any(_opposite_families(cw, ew, a, b) or _opposite_families(cw, ew, b, a) for a, b in POLARITY_FAMILIES)
     )
-    cl_compass, ev_compass = cw & _COMPASS, ew & _COMPASS
+    cl_compass, ev_compass = cw & COMPASS, ew & COMPASS
     compass_mismatch = float(bool(cl_compass and ev_compass and not (cl_compass & ev_compass)))
     cl_dem, ev_dem = cw & _DEMONYMS, ew & _DEMONYMS
     demonym_mismatch = float(bool(cl_dem - ev_dem) and bool(ev_dem - cl_dem))

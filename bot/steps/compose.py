@@ -121,9 +121,10 @@ def citations_for(
     stance_of: dict[int, tuple[Stance, float]] = {}
     if decision is not None:
         stance_of.update({id(c): (Stance.SUPPORTS, c.entail) for c in decision.support})
-        stance_of.update({id(c): (Stance.CONTRADICTS, c.contradict) for c in decision.refute})
+        refute_score = (lambda c: decision.confidence) if decision.swap_read else (lambda c: c.contradict)
+        stance_of.update({id(c): (Stance.CONTRADICTS, refute_score(c)) for c in decision.refute})
         chosen += [(c, Stance.SUPPORTS, c.entail) for c in decision.support[:1]]
-        chosen += [(c, Stance.CONTRADICTS, c.contradict) for c in decision.refute[:1]]
+        chosen += [(c, Stance.CONTRADICTS, refute_score(c)) for c in decision.refute[:1]]
     for c in related:
         if len(chosen) >= 2 * limit:
             break

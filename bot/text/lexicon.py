@@ -1,4 +1,5 @@
-"""Word lists the answer-time signals and the training generator share: months, antonyms, nationalities, stop-words.
+"""Word lists the answer-time signals and the training generator share: months, numbers, compass directions, antonyms,
+nationalities, stop-words.
 
 Why one place: the mismatch signals must read a changed month, antonym or nationality exactly as the generator that
 taught the verifier wrote them; two copies drift apart silently.
@@ -23,7 +24,8 @@ MONTHS = [
 # "january" -> 1: claims and reports write months in any case.
 MONTH_NUMBER = {m.lower(): i for i, m in enumerate(MONTHS, 1)}
 # The month names as a regex alternation (capitalised, as reports write them; compile with re.I for any case).
-# Numbers written as words, with their values.
+MONTH_PATTERN = "|".join(MONTHS)
+# Numbers written as words, with their values: the mismatch signals and the pairing check read "thirty" as 30 alike.
 WORD_NUMBERS = {
     "one": 1,
     "two": 2,
@@ -56,7 +58,12 @@ WORD_NUMBERS = {
     "hundred": 100,
     "thousand": 1000,
 }
-MONTH_PATTERN = "|".join(MONTHS)
+# Compass directions: "10 km west of Bakhmut" relates two places, "eastern Kherson" names a part of one; the mismatch
+# signals read a changed direction, the pairing check a direction as a relation.
+COMPASS = frozenset(
+    {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+    | {"northern", "southern", "eastern", "western", "northeastern", "northwestern", "southeastern", "southwestern"}
+)
 
 # Changes that flip the truth of a statement (both directions are used).
 ANTONYMS: list[tuple[str, str]] = [

@@ -51,6 +51,9 @@ class Decision:
     # towards a verdict it is not sure enough to give.
     lean: Verdict | None = None
     lean_probability: float = 0.0
+    # REFUTED because the pairing check read a swap in the sentence the decision would have supported the claim on:
+    # that citation's score is the verdict's confidence, not the verifier's (which read it as entailed).
+    swap_read: bool = False
 
 
 def decide(claim: str, cands: list[Scored], th: Thresholds) -> Decision:
