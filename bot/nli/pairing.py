@@ -225,7 +225,8 @@ def swapped_pairing(evidence: str, claim: str) -> str | None:
 
     A swap needs a slot of the claim in a place the sentence gives another slot of the claim and not this one, a place
     the other slot has left: a reworded claim puts slots in new places, but seldom in each other's. A bare preposition
-    ("from", "to") counts only when both slots moved into each other's.
+    ("from", "to") or a measure's place ("miles ... of the convoy") counts only when both slots moved into each other's.
+    Texts over ``MAX_CHARS`` are not checked.
     """
     if not evidence.strip() or not claim.strip() or max(len(evidence), len(claim)) > MAX_CHARS:
         return None
