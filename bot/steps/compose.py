@@ -16,7 +16,7 @@ from bot.steps.answers import answer_line, rank
 from bot.text.attribution import attribute
 from bot.text.claim_dates import GRACE, to_int
 from bot.trace import Trace
-from bot.verdict.candidates import Candidate, after_leading_note
+from bot.verdict.candidates import Candidate, Scored, after_leading_note
 from bot.verdict.decision import Decision
 
 
@@ -121,7 +121,11 @@ def citations_for(
     stance_of: dict[int, tuple[Stance, float]] = {}
     if decision is not None:
         stance_of.update({id(c): (Stance.SUPPORTS, c.entail) for c in decision.support})
-        refute_score = (lambda c: decision.confidence) if decision.swap_read else (lambda c: c.contradict)
+
+        def refute_score(c: Scored) -> float:
+            """The verifier's contradiction, or the verdict's confidence where a read swap refutes (``swap_read``)."""
+            return decision.confidence if decision.swap_read else c.contradict
+
         stance_of.update({id(c): (Stance.CONTRADICTS, refute_score(c)) for c in decision.refute})
         chosen += [(c, Stance.SUPPORTS, c.entail) for c in decision.support[:1]]
         chosen += [(c, Stance.CONTRADICTS, refute_score(c)) for c in decision.refute[:1]]

@@ -26,7 +26,8 @@ _FULL = [
     re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b"),
 ]  # 2022-03-09
 _MONTH_YEAR = re.compile(rf"\b{_M},?\s+(\d{{4}})\b", re.I)
-_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+# A year of the reports' era.
+YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 # A day of a month ('March 9', '9 March') or a bare month, capitalised as reports write them.
 DAY_OR_MONTH = re.compile(
     rf"\b(?:({MONTH_PATTERN})\s+(\d{{1,2}})\b|(\d{{1,2}})\s+({MONTH_PATTERN})\b|({MONTH_PATTERN})\b)"
@@ -79,7 +80,7 @@ def parse_claim_dates(text: str) -> ClaimDates:
             y, mo = int(mm.group(2)), MONTH_NUMBER[mm.group(1).lower()]
             starts.append((date(y, mo, 1), date(y, mo, monthrange(y, mo)[1])))
     if not starts:
-        for ym in _YEAR.finditer(text):
+        for ym in YEAR.finditer(text):
             y = int(ym.group(1))
             starts.append((date(y, 1, 1), date(y, 12, 31)))
     window = (min(s for s, _ in starts), max(e for _, e in starts)) if starts else None

@@ -99,25 +99,22 @@ class LearnedDecision:
             return Decision(Verdict.CONFLICTING, round(float(conf), 4), [best.support], [best.refute], related)
         k = int(np.argmax(p))
         verdict = CLASSES[k]
-        if verdict == Verdict.SUPPORTED and swap:
-            # Where the decision would have said SUPPORTED, the sentence refutes the claim (it states the same facts
-            # paired otherwise), unless another sentence supports the claim as strongly with no swap read in it:
-            # then the parse, not the claim, may be wrong, and nothing is decided.
-            assert best.support is not None
-            faithful = [
+        sure = p[0] >= self.threshold(Verdict.SUPPORTED)
+        if verdict == Verdict.SUPPORTED and best.support is not None and (swap or sure):
+            # The other sentences that support the claim as strongly, none with a swap read in it.
+            agreeing = [
                 c
-                for c in scored
-                if c is not best.support
-                and c.entail * weight(c, attributed, True) >= AGREES
-                and swapped_pairing(c.text, claim) is None
+                for c in _side(best.support, scored, "entail", attributed)[1:]
+                if swapped_pairing(c.text, claim) is None
             ]
-            if p[0] >= self.threshold(verdict) and not faithful:
+            if not swap:
+                return Decision(verdict, round(float(p[0]), 4), [best.support, *agreeing], [], related)
+            # Where the decision would have said SUPPORTED, the sentence refutes the claim (it states the same facts
+            # paired otherwise), unless another sentence supports the claim with no swap read in it: then the parse,
+            # not the claim, may be wrong, and nothing is decided.
+            if sure and not agreeing:
                 return Decision(Verdict.REFUTED, SWAP_REFUTED, [], [best.support], related, swap_read=True)
             k, verdict = 2, Verdict.NOT_ENOUGH_EVIDENCE
-        if verdict == Verdict.SUPPORTED and best.support is not None and p[0] >= self.threshold(verdict):
-            side = _side(best.support, scored, "entail", attributed)
-            side = [side[0], *(c for c in side[1:] if swapped_pairing(c.text, claim) is None)]
-            return Decision(verdict, round(float(p[0]), 4), side, [], related)
         if verdict == Verdict.REFUTED and best.refute is not None and p[1] >= self.threshold(verdict):
             return Decision(
                 verdict, round(float(p[1]), 4), [], _side(best.refute, scored, "contradict", attributed), related
