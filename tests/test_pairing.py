@@ -14,6 +14,14 @@ DATES = "The Kyiv Independent reported on March 3 that Ukrainian authorities imp
 DISTANCE = "Russian forces shelled Siversk, a town 12 km east of Lysychansk, on July 4."
 OFFICE = "Mayor Sergei Sobyanin ordered the Moscow City government to support the families of mobilized men."
 SHARES = "Prigozhin has about 50,000 fighters in Ukraine, of whom 40,000 are convicts and 10,000 are contractors."
+CASUALTIES = "The explosion killed three Russian soldiers and injured 16 soldiers."
+TRANSFER = "Russian forces transferred 200 pieces of equipment from the Lyman direction to the Svatove direction."
+STATEMENT = "Peskov stated on May 4 that the May 2 decree does not apply to students."
+RECRUITING = "Russia opened 14 recruitment centers in Syria and will fly the recruits to the Chkalovsky airbase."
+TITLES = (
+    "The report analyzes the relationship between Belarusian President Alexander Lukashenko and Wagner financier "
+    "Yevgeny Prigozhin."
+)
 
 
 @pytest.mark.parametrize(
@@ -33,8 +41,37 @@ SHARES = "Prigozhin has about 50,000 fighters in Ukraine, of whom 40,000 are con
             SHARES,
             "Prigozhin has about 50,000 fighters in Ukraine, of whom 10,000 are convicts and 40,000 are contractors.",
         ),
+        (CASUALTIES, "The explosion killed 16 Russian soldiers and wounded three."),
+        (
+            TRANSFER,
+            "Russian forces moved 200 pieces of equipment out of the Svatove direction and into the Lyman direction.",
+        ),
+        (STATEMENT, "Peskov said on May 2 that the May 4 decree does not apply to students."),
+        (
+            RECRUITING,
+            "Russia opened 14 recruitment centers at the Chkalovsky airbase and will fly the recruits to Syria.",
+        ),
+        (
+            TITLES,
+            "The report analyzes the relationship between Belarusian President Yevgeny Prigozhin and Wagner financier "
+            "Alexander Lukashenko.",
+        ),
     ],
-    ids=["counts", "route", "people", "sides", "dates", "distance", "name-on-a-noun", "counted-by-are"],
+    ids=[
+        "counts",
+        "route",
+        "people",
+        "sides",
+        "dates",
+        "distance",
+        "name-on-a-noun",
+        "counted-by-are",
+        "count-goes-with-its-verb",
+        "out-of-and-into",
+        "statement-and-decree-dates",
+        "at-and-in",
+        "titles",
+    ],
 )
 def test_a_swap_of_two_slots_is_caught_and_named(evidence, claim):
     found = swapped_pairing(evidence, claim)
@@ -66,6 +103,23 @@ def test_the_swap_is_named_as_the_claim_writes_it():
         (DATES, "Ukraine imposed a curfew in Odesa on March 1, the Kyiv Independent reported on March 3."),
         (DISTANCE, "On July 4 Russian troops shelled the town of Siversk, which lies 12 km east of Lysychansk."),
         (SHARES, "Of Prigozhin's 50,000 fighters in Ukraine, 10,000 are contractors and 40,000 are convicts."),
+        (CASUALTIES, "Three Russian soldiers died and 16 were injured in the explosion."),
+        (CASUALTIES, "The explosion injured 16 soldiers and killed three Russian soldiers."),
+        (
+            TRANSFER,
+            "Russian forces moved 200 pieces of equipment out of the Lyman direction and into the Svatove direction.",
+        ),
+        (STATEMENT, "On May 4 Peskov said the decree of May 2 does not apply to students."),
+        (
+            "Ukrainian forces counterattacked near Balakliya in Kharkiv Oblast.",
+            "In Kharkiv Oblast, Ukrainian forces counterattacked near Balakliya.",
+        ),
+        (
+            TITLES,
+            "The report analyzes the relationship between Wagner financier Yevgeny Prigozhin and Belarusian President "
+            "Alexander Lukashenko.",
+        ),
+        (TITLES, "The report analyzes the relationship between Lukashenko and Prigozhin."),
     ],
     ids=[
         "reordered-list",
@@ -77,6 +131,13 @@ def test_the_swap_is_named_as_the_claim_writes_it():
         "dates-reworded",
         "distance-reworded",
         "shares-reordered",
+        "counts-reworded",
+        "counts-reordered",
+        "out-of-and-into-kept",
+        "statement-reworded",
+        "nested-places",
+        "titled-names-reordered",
+        "titles-dropped",
     ],
 )
 def test_a_faithful_claim_is_not_taken_for_a_swap(evidence, claim):
