@@ -190,6 +190,26 @@ def test_widget_on_an_allowed_origin_answers_with_a_source(site, browser):
     page.close()
 
 
+def test_widget_names_what_the_source_says_otherwise(site, browser):
+    """The seed report has Russian sources accusing Ukrainian actors; with the sides exchanged the widget shows the
+    passage that decides against the claim and says, under it, which two the source has the other way round."""
+    page = browser.new_page(viewport={"width": 1100, "height": 800})
+    page.goto(site["allowed"] + "/index.html")
+    page.click("#claimcheck-launcher")
+    frame = page.frame_locator("#claimcheck-frame")
+    frame.locator("#claim").fill(
+        "Ukrainian sources accused Russian actors of reportedly conducting a successful drone strike against a Russian "
+        "oil refinery in Samara Oblast on the night of 22 to 23 March."
+    )
+    frame.locator("button[type=submit]").click()
+    frame.locator(".cite").first.wait_for(timeout=60_000)
+    assert frame.locator(".badge").first.get_attribute("data-verdict") == "REFUTED"
+    diff = frame.locator(".cite").first.locator(".diff")
+    assert "the other way round" in diff.inner_text() and "differs from the claim" in diff.inner_text()
+    page.screenshot(path=str(OUT / "widget-differs.png"))
+    page.close()
+
+
 def test_widget_cannot_be_framed_by_an_origin_not_allowed(site, browser):
     page = browser.new_page()
     page.goto(site["blocked"] + "/index.html")
