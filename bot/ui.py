@@ -21,6 +21,7 @@ from bot.llm import Token
 from bot.render import chat_text, sources_html, user_text
 from bot.reply import Reply
 from bot.request import InputError
+from bot.text.claim_dates import YEAR
 from bot.text.lexicon import MONTH_PATTERN
 
 # A claim the seed library decides (SUPPORTED), so the first thing a new user tries works.
@@ -165,7 +166,7 @@ def _examples(engine: Engine, count: int = 4) -> list[str]:
 
 
 FALLBACK_EXAMPLE = "ISW assessed that Islamic State was most likely behind the Crocus City Hall attack"
-_DATE = re.compile(rf"\b(?:{MONTH_PATTERN})\b|\b(?:19|20)\d\d\b")
+_DATE = re.compile(rf"\b(?:{MONTH_PATTERN})\b|{YEAR.pattern}")
 _ENDNOTE = re.compile(r"\s*\[\d+\]\s*")
 _HEADER = re.compile(r"^[A-Z][\w ]{0,24}:\s")  # "Source: ISW", "Details: ...", "Note: ..."
 _NOT_CONTENT = re.compile(

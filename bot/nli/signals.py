@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.nli.pairing import swapped_pairing
-from bot.text.claim_dates import DAY_OR_MONTH, mentioned_dates
+from bot.text.claim_dates import DAY_OR_MONTH, YEAR, mentioned_dates
 from bot.text.lexicon import ANTONYMS, COMPASS, MONTH_NUMBER, NATIONALITIES, POLARITY_FAMILIES, WORD_NUMBERS
 
 # "no." is the abbreviation of number ("reactor no. 6"), not a negation.
@@ -28,7 +28,6 @@ _NEGATION = re.compile(
     r"lacked|absence)\b",
     re.I,
 )
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NOTE_MARK = re.compile(r"\[\d+\]")  # ISW's endnote markers, kept in report text
 # An ordinal ("the 300th day", "the 2nd Army Corps") names a position, not a quantity.
 _NUM = re.compile(
@@ -304,7 +303,7 @@ def _matched(ev: list[_Cue], cl: list[_Cue]) -> tuple[set[int], set[int]]:
 
 def _strip_dates(text: str) -> str:
     """Remove dates, years and endnote markers, so 'June 12', '2022' or '[3]' are not counted as quantities."""
-    return _YEAR.sub(" ", DAY_OR_MONTH.sub(" ", _NOTE_MARK.sub(" ", text)))
+    return YEAR.sub(" ", DAY_OR_MONTH.sub(" ", _NOTE_MARK.sub(" ", text)))
 
 
 def numbers(text: str) -> list[float]:

@@ -23,7 +23,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from bot.reply import Citation
-from bot.text.claim_dates import without_dates
+from bot.text.claim_dates import YEAR, without_dates
 from bot.text.lexicon import MONTH_PATTERN, NATIONALITIES
 from bot.text.words import content_words
 from bot.verdict.candidates import Candidate
@@ -301,7 +301,7 @@ def _numbers(sentence: str, question: str, asked: set[str]) -> list[tuple[str, f
         before, after = sentence[max(0, m.start() - 12) : m.start()], sentence[m.end() : m.end() + 40]
         if re.search(rf"{_MONTH}\s*$", before) or re.match(rf"\s*{_MONTH}\b", after):
             continue  # a day of a month
-        if re.fullmatch(r"(?:19|20)\d\d", text) or (_stem(text) in asked and not re.search(r"\d", text)):
+        if YEAR.fullmatch(text) or (_stem(text) in asked and not re.search(r"\d", text)):
             continue
         following = re.findall(r"[A-Za-z]+", after)[:3]
         near = {_stem(w) for w in following + re.findall(r"[A-Za-z]+", before)[-2:]}
