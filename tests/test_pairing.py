@@ -229,3 +229,51 @@ def test_text_too_long_or_empty_is_not_checked():
     assert swapped_pairing(long, "Russian forces carried out four missile strikes and thirty airstrikes.") is None
     assert swapped_pairing("", "Russian forces moved.") is None
     assert swapped_pairing(STRIKES, "   ") is None
+
+
+ORDER = "The Kremlin prepared the missile strikes before Zelensky presented his peace plan at the G20 summit."
+PREFERENCE = "Russian forces continued to prioritize attacks against Lyman rather than Slovyansk on May 24."
+
+
+@pytest.mark.parametrize(
+    ("evidence", "claim", "named"),
+    [
+        (
+            ORDER,
+            "Zelensky presented his peace plan at the G20 summit before the Kremlin prepared the missile strikes.",
+            "the source has Kremlin and Zelensky the other way round",
+        ),
+        (
+            ORDER,
+            "The Kremlin prepared the missile strikes after Zelensky presented his peace plan at the G20 summit.",
+            "the source has “before” where the claim has “after”",
+        ),
+        (
+            PREFERENCE,
+            "Russian forces continued to prioritize attacks on Slovyansk rather than Lyman on May 24.",
+            "the source has Lyman and Slovyansk the other way round",
+        ),
+        (
+            "Russian forces are continuing to neglect the Zaporizhia frontline in favor of Donetsk Oblast efforts.",
+            "Russian forces are continuing to neglect the Donetsk Oblast front in favor of their Zaporizhia efforts.",
+            "the source has Zaporizhia and Donetsk the other way round",
+        ),
+    ],
+    ids=["before-swapped", "before-and-after", "rather-than", "in-favor-of"],
+)
+def test_two_slots_on_the_other_sides_of_a_word_of_order_are_a_swap(evidence, claim, named):
+    assert swapped_pairing(evidence, claim) == named
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Zelensky presented his peace plan at the G20 summit after the Kremlin prepared the missile strikes.",
+        "Before Zelensky presented his peace plan at the G20 summit, the Kremlin prepared the missile strikes.",
+        "The Kremlin had the missile strikes ready before Zelensky's peace plan was presented at the G20 summit.",
+    ],
+    ids=["converse", "fronted", "reworded"],
+)
+def test_an_order_kept_in_other_words_is_no_swap(claim):
+    assert swapped_pairing(ORDER, claim) is None
+    assert swapped_pairing(PREFERENCE, "On May 24 Russian forces focused on Lyman instead of Slovyansk.") is None
