@@ -12,8 +12,7 @@ verb, the end of a preposition), and a swap is a slot of the claim standing wher
 the claim, while neither keeps its own place. Dates ("February 26"), which part of a place ("eastern Kherson") and the
 ends of a route or a distance ("X, 10 km west of Y") are slots too (set 21's misses, 2026-12-06). A count stands
 where what it counts stands too, prepositions of one place are one, verbs of saying are one, and two names that trade
-their titles are a swap (held-out set 26, benchmarks/data/README.md). So are two slots on the other sides of a word of
-order or preference ("A before B" against "B before A", "Lyman rather than Slovyansk" against the reverse).
+their titles are a swap (held-out set 26, benchmarks/data/README.md).
 
 What it does not read: swaps of common nouns ("combat power" and "numbers"), of properties ("standard" and
 "unorthodox"), a slot the claim names by another word ("that town"), or any pairing the small parser gets wrong. What a
@@ -61,11 +60,6 @@ _MODIFIER = frozenset({"nummod", "quantmod", "compound", "amod", "poss", "nmod",
 # Dependencies that stay inside one noun phrase: two slots joined by them are one thing ("governor Alexander Beglov",
 # "Potomkyne in Kherson Oblast"), not two that could be swapped.
 _NOUN_PHRASE = _MODIFIER | {"flat", "prep", "pobj", "conj", "cc", "det", "punct"}
-# Words of order whose two sides a claim may exchange: "A before B" is "B after A", and not "B before A".
-_CONVERSE = {"before": "after", "after": "before"}
-# Words of preference, by their last word and the word before it: "Lyman rather than Slovyansk", "instead of", "in
-# favor of".
-_PREFERENCE = frozenset({("than", "rather"), ("of", "instead"), ("of", "favor"), ("of", "favour")})
 # Links inside one name or titled noun: "Wagner financier Yevgeny Prigozhin" is one, whatever the sentence around it.
 _NAME_LINKS = frozenset({"compound", "flat", "amod", "nmod", "appos"})
 
@@ -285,50 +279,6 @@ def _titles_swapped(
     return None
 
 
-def _order_relations(
-    doc: Doc, found: dict[str, list[Token]], shared: list[str]
-) -> list[tuple[str, set[str], set[str]]]:
-    """Each word of order or preference in ``doc`` ("before", "after", "rather than", "instead of", "in favor of"),
-    with the shared slots on its two sides: for "before" and "after" (a clause or a phrase), the slots inside what
-    the word introduces and the others of its sentence, wherever the clause stands ("Before X, Y" is "Y before X");
-    for the others, the slots of the sentence after the word and before it."""
-    out = []
-    for word in doc:
-        low = word.lower_
-        if low in _CONVERSE and word.dep_ in ("mark", "prep"):
-            kind, inner = low, {t.i for t in (word.head.subtree if word.dep_ == "mark" else word.subtree)}
-        elif (low, doc[word.i - 1].lower_ if word.i else "") in _PREFERENCE:
-            kind, inner = "rather than", {t.i for t in word.sent if t.i > word.i}
-        else:
-            continue
-        sentence = {t.i for t in word.sent}
-        outer = {s for s in shared if any(t.i in sentence and t.i not in inner for t in found[s])}
-        within = {s for s in shared if any(t.i in inner for t in found[s])}
-        out.append((kind, outer - within, within - outer))
-    return out
-
-
-def _order_swapped(
-    ev: Doc, cl: Doc, in_evidence: dict[str, list[Token]], in_claim: dict[str, list[Token]], shared: list[str]
-) -> str | None:
-    """How the claim orders two of its sentence's slots the other way round about one word of order or preference
-    ("A before B" against "B before A", or "A after B"; "Lyman rather than Slovyansk" against "Slovyansk rather than
-    Lyman"), in words for the reader, or None. Read only where each text has one such word: with more, which slots
-    go with which word is a guess."""
-    in_ev, in_cl = _order_relations(ev, in_evidence, shared), _order_relations(cl, in_claim, shared)
-    if len(in_ev) != 1 or len(in_cl) != 1:
-        return None
-    (kind_ev, outer_ev, within_ev), (kind_cl, outer_cl, within_cl) = in_ev[0], in_cl[0]
-    if kind_cl == kind_ev and outer_ev & within_cl and within_ev & outer_cl:
-        first, second = (
-            min(side, key=lambda s: in_claim[s][0].i) for side in (outer_ev & within_cl, within_ev & outer_cl)
-        )
-        return f"the source has {_shown(in_claim[first][0])} and {_shown(in_claim[second][0])} the other way round"
-    if _CONVERSE.get(kind_ev) == kind_cl and outer_ev & outer_cl and within_ev & within_cl:
-        return f"the source has \u201c{kind_ev}\u201d where the claim has \u201c{kind_cl}\u201d"
-    return None
-
-
 def swapped_pairing(evidence: str, claim: str) -> str | None:
     """How the claim gives two of its sentence's slots each other's places ("Surovikin" where the sentence has
     "Gerasimov"), in words for the reader ("the source has Surovikin and Gerasimov the other way round"), or None.
@@ -345,9 +295,6 @@ def swapped_pairing(evidence: str, claim: str) -> str | None:
     shared = [s for s in in_claim if s in in_evidence]
     ev_places = {s: _all_places(in_evidence[s]) for s in shared}
     cl_places = {s: _all_places(in_claim[s]) for s in shared}
-    ordered = _order_swapped(ev, cl, in_evidence, in_claim, shared)
-    if ordered is not None:
-        return ordered
     titled = _titles_swapped(in_evidence, in_claim, shared)
     if titled is not None:
         first, second = (_shown(in_claim[s][0]) for s in titled)
