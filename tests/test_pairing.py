@@ -41,7 +41,7 @@ TITLES = (
             SHARES,
             "Prigozhin has about 50,000 fighters in Ukraine, of whom 10,000 are convicts and 40,000 are contractors.",
         ),
-        (CASUALTIES, "The explosion killed 16 Russian soldiers and wounded three."),
+        (CASUALTIES, "The explosion killed 16 Russian soldiers and injured three soldiers."),
         (
             TRANSFER,
             "Russian forces moved 200 pieces of equipment out of the Svatove direction and into the Lyman direction.",
@@ -120,6 +120,15 @@ def test_the_swap_is_named_as_the_claim_writes_it():
             "Alexander Lukashenko.",
         ),
         (TITLES, "The report analyzes the relationship between Lukashenko and Prigozhin."),
+        (
+            "Russia sent 5,000 troops to Belarus and 3,000 troops to Transnistria.",
+            "Russia sent 3,000 troops to Transnistria and 5,000 troops to Belarus.",
+        ),
+        (
+            "Kremlin spokesperson Dmitry Peskov and Russian Defense Minister Sergei Shoigu met in Minsk on May 4.",
+            "Dmitry Peskov, the Kremlin spokesperson, and Sergei Shoigu, the Russian Defense Minister, met in Minsk on "
+            "May 4.",
+        ),
     ],
     ids=[
         "reordered-list",
@@ -138,6 +147,8 @@ def test_the_swap_is_named_as_the_claim_writes_it():
         "nested-places",
         "titled-names-reordered",
         "titles-dropped",
+        "counts-of-one-noun-reordered",
+        "titles-after-the-names",
     ],
 )
 def test_a_faithful_claim_is_not_taken_for_a_swap(evidence, claim):

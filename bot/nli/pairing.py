@@ -60,6 +60,8 @@ _MODIFIER = frozenset({"nummod", "quantmod", "compound", "amod", "poss", "nmod",
 # Dependencies that stay inside one noun phrase: two slots joined by them are one thing ("governor Alexander Beglov",
 # "Potomkyne in Kherson Oblast"), not two that could be swapped.
 _NOUN_PHRASE = _MODIFIER | {"flat", "prep", "pobj", "conj", "cc", "det", "punct"}
+# The mark of a place a count holds through the noun it counts (the verb's object it is the count of).
+_COUNTED = "counting"
 # Links inside one name or titled noun: "Wagner financier Yevgeny Prigozhin" is one, whatever the sentence around it.
 _NAME_LINKS = frozenset({"compound", "flat", "amod", "nmod", "appos"})
 
@@ -187,8 +189,11 @@ def _places(tok: Token) -> set[tuple[str, ...]]:
     elif tok.pos_ == "PROPN" and t.dep_ == "compound" and t.head.pos_ == "NOUN":
         t = t.head  # "the Moscow City government": the name goes where its noun goes
     dep, head = t.dep_, t.head
-    if dep == "appos" and head.pos_ in ("NOUN", "PROPN") and not _is_number(tok):
-        return _places(head)  # "Wagner financier, Yevgeny Prigozhin": a name stands where what it names stands
+    if dep == "appos" and head.pos_ in ("NOUN", "PROPN") and (t.pos_ == "PROPN" or tok.pos_ == "ADJ"):
+        # "Wagner financier, Yevgeny Prigozhin": a name stands where what it names stands, and so does the side of
+        # an appositive noun ("Andriy Shepta, a Russian collaborator"). Not another name inside an appositive title
+        # ("Peskov, the Kremlin spokesperson"): the Kremlin is not Peskov, and before the name it has no place.
+        return _places(head)
     if dep in _MODIFIER and head.pos_ in ("NOUN", "PROPN"):
         if not _is_number(tok):
             return set()
@@ -198,8 +203,11 @@ def _places(tok: Token) -> set[tuple[str, ...]]:
                 g = g.head
             return {("of", head.lemma_.lower(), g.lemma_.lower())}
         # A count also stands where the thing it counts stands: "killed three soldiers and injured 16" puts three
-        # with the killing, which "killed 16 soldiers and wounded three" gives to 16.
-        return {("of", head.lemma_.lower())} | (set() if _is_number(head) else _places(head))
+        # with the killing, which "killed 16 soldiers and wounded three" gives to 16. Marked as such, because a
+        # parse often gives that place to the first of two counts only ("sent 5,000 troops to A and 3,000 troops
+        # to B"): such a place is a swap only where both counts moved (``swapped_pairing``).
+        inherited = set() if _is_number(head) else {(_COUNTED, *place) for place in _places(head) if len(place) == 2}
+        return {("of", head.lemma_.lower())} | inherited
     if dep == "pobj":
         prep, governor = _preposition(head)
         passive = head.dep_ == "agent" or any(ch.dep_ in ("nsubjpass", "auxpass") for ch in governor.children)
@@ -214,6 +222,11 @@ def _places(tok: Token) -> set[tuple[str, ...]]:
         return {(_ROLE[dep], head.lemma_.lower())}
     if dep == "conj" and t.head.i != t.i and t.head.pos_ == t.pos_:
         return _places(t.head)  # "A and B attacked": B stands where A stands
+    if dep == "conj" and t.pos_ == "NOUN" and t.head.pos_ == "VERB":
+        # "sent 5,000 troops to A and 3,000 troops to B", the second noun parsed as joined to the verb: it stands
+        # where the verb's object stands.
+        objects = [ch for ch in t.head.children if ch.dep_ == "dobj"]
+        return _places(objects[0]) if objects else set()
     return set()
 
 
@@ -310,6 +323,10 @@ def swapped_pairing(evidence: str, claim: str) -> str | None:
                 continue
             if not any(len(place) == 2 for place in taken) and not cl_places[b] & ev_places[a]:
                 continue
+            if all(place[0] == _COUNTED for place in taken) and not any(
+                place[0] == _COUNTED for place in cl_places[b] & ev_places[a]
+            ):
+                continue  # a count's place by its noun alone: both counts must have moved into each other's
             first, second = _shown(in_claim[a][0]), _shown(in_claim[b][0])
             return f"the source has {first} and {second} the other way round"
     return None
