@@ -1,6 +1,8 @@
 """The pairing check (``bot/nli/pairing.py``): a claim that gives two of its sentence's slots each other's places is
 caught, whatever the kind of slot; a faithful rewording, a reordered list, a passive or a title beside a name is not."""
 
+import re
+
 import pytest
 
 from bot.nli.pairing import swapped_pairing
@@ -240,3 +242,15 @@ def test_text_too_long_or_empty_is_not_checked():
     assert swapped_pairing(long, "Russian forces carried out four missile strikes and thirty airstrikes.") is None
     assert swapped_pairing("", "Russian forces moved.") is None
     assert swapped_pairing(STRIKES, "   ") is None
+
+
+def test_the_benchmark_generates_only_faithful_rewordings_with_the_same_slots():
+    """``benchmarks.pairing_check`` counts every swap read in its generated rewordings as a misreading, so each must
+    keep its sentence's numbers and names (reordered, never exchanged)."""
+    from benchmarks.pairing_check import faithful_rewordings
+
+    pairs = faithful_rewordings(n=10)
+    assert len(pairs) == 40 and pairs == faithful_rewordings(n=10)
+    for sentence, rewording in pairs:
+        assert sorted(re.findall(r"\d+", sentence)) == sorted(re.findall(r"\d+", rewording))
+        assert set(re.findall(r"[A-Z]\w+", sentence)) <= set(re.findall(r"[A-Z]\w+", rewording))
