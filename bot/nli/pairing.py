@@ -292,26 +292,12 @@ def _titles_swapped(
     return None
 
 
-def swapped_pairing(evidence: str, claim: str) -> str | None:
-    """How the claim gives two of its sentence's slots each other's places ("Surovikin" where the sentence has
-    "Gerasimov"), in words for the reader ("the source has Surovikin and Gerasimov the other way round"), or None.
-
-    A swap needs a slot of the claim in a place the sentence gives another slot of the claim and not this one, a place
-    the other slot has left: a reworded claim puts slots in new places, but seldom in each other's. A bare preposition
-    ("from", "to") or a measure's place ("miles ... of the convoy") counts only when both slots moved into each other's.
-    Texts over ``MAX_CHARS`` are not checked.
-    """
-    if not evidence.strip() or not claim.strip() or max(len(evidence), len(claim)) > MAX_CHARS:
-        return None
-    ev, cl = _parse(evidence), _parse(claim)
-    in_evidence, in_claim = _slots(ev), _slots(cl)
-    shared = [s for s in in_claim if s in in_evidence]
+def _moved(
+    in_evidence: dict[str, list[Token]], in_claim: dict[str, list[Token]], shared: list[str]
+) -> tuple[str, str] | None:
+    """Two slots of the claim, the first standing in a place the sentence gives the second (``swapped_pairing``)."""
     ev_places = {s: _all_places(in_evidence[s]) for s in shared}
     cl_places = {s: _all_places(in_claim[s]) for s in shared}
-    titled = _titles_swapped(in_evidence, in_claim, shared)
-    if titled is not None:
-        first, second = (_shown(in_claim[s][0]) for s in titled)
-        return f"the source has {first} and {second} the other way round"
     for a in shared:
         for b in shared:
             # Place by place, so a slot named twice ("Russian sources ... a Russian refinery") still counts: the
@@ -327,6 +313,27 @@ def swapped_pairing(evidence: str, claim: str) -> str | None:
                 place[0] == _COUNTED for place in cl_places[b] & ev_places[a]
             ):
                 continue  # a count's place by its noun alone: both counts must have moved into each other's
-            first, second = _shown(in_claim[a][0]), _shown(in_claim[b][0])
-            return f"the source has {first} and {second} the other way round"
+            return a, b
     return None
+
+
+@lru_cache(maxsize=4096)
+def swapped_pairing(evidence: str, claim: str) -> str | None:
+    """How the claim gives two of its sentence's slots each other's places ("Surovikin" where the sentence has
+    "Gerasimov"), in words for the reader ("the source has Surovikin and Gerasimov the other way round"), or None.
+
+    A swap needs a slot of the claim in a place the sentence gives another slot of the claim and not this one, a place
+    the other slot has left: a reworded claim puts slots in new places, but seldom in each other's. A bare preposition
+    ("from", "to") or a measure's place ("miles ... of the convoy") counts only when both slots moved into each other's.
+    Two names that trade their titles are a swap too. Texts over ``MAX_CHARS`` are not checked. Cached: the decision
+    asks it of the deciding sentences, and the reply again of each cited passage.
+    """
+    if not evidence.strip() or not claim.strip() or max(len(evidence), len(claim)) > MAX_CHARS:
+        return None
+    in_evidence, in_claim = _slots(_parse(evidence)), _slots(_parse(claim))
+    shared = [s for s in in_claim if s in in_evidence]
+    pair = _titles_swapped(in_evidence, in_claim, shared) or _moved(in_evidence, in_claim, shared)
+    if pair is None:
+        return None
+    first, second = (_shown(in_claim[s][0]) for s in pair)
+    return f"the source has {first} and {second} the other way round"
