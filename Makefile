@@ -43,8 +43,10 @@ eval-holdout: isw-index
 	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout25.jsonl --out runs/eval-holdout25
 	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout26.jsonl --out runs/eval-holdout26
 	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout27.jsonl --out runs/eval-holdout27
+	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout28.jsonl --out runs/eval-holdout28
+	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout29.jsonl --out runs/eval-holdout29
 	cat benchmarks/data/isw_holdout{,2,3}.jsonl > runs/holdout_pooled.jsonl
-	cat benchmarks/data/isw_holdout{,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27}.jsonl > runs/holdout_all.jsonl
+	cat benchmarks/data/isw_holdout{,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29}.jsonl > runs/holdout_all.jsonl
 	claimcheck --data-dir $(ISW) eval runs/holdout_all.jsonl --out runs/eval-holdout-all
 
 # Cross-fitted measurement of the verdict combiner (writes a refitted combiner to runs/, not over the shipped one).
