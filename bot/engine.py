@@ -97,7 +97,7 @@ class Engine:
             return self.decision
         if spec == "rules":
             return partial(decide, th=self.thresholds)
-        named = named_decision(spec, self._source_of)
+        named = named_decision(spec, self._source_of, self.nli)
         if named is None and not Path(spec).is_file():
             raise ValueError(f"CLAIMCHECK_DECISION={spec!r}: not one of {', '.join(DECISION_NAMES)}, rules, or a file")
         return named or LearnedDecision.load(Path(spec)).decide

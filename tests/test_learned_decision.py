@@ -18,6 +18,8 @@ from bot.verdict.features import FEATURES
 from bot.verdict.learned import (
     BASE_DECISION,
     ISW_DECISION,
+    SUBSTITUTION_CANDIDATES,
+    SUBSTITUTION_REFUTED,
     SWAP_REFUTED,
     LearnedDecision,
     SourceGatedDecision,
@@ -220,6 +222,81 @@ def test_a_read_swap_does_not_refute_a_claim_another_sentence_supports_without_o
     )
     faithful = _scored("isw-2", "On March 16 Ukraine downed five helicopters and three jets.", (0.97, 0.02, 0.01))
     alone = sure.decide(claim, [swapped])
-    assert alone.verdict == Verdict.REFUTED and alone.swap_read and alone.refute == [swapped]
+    assert alone.verdict == Verdict.REFUTED and alone.slot_read and alone.refute == [swapped]
     both = sure.decide(claim, [swapped, faithful])
     assert both.verdict != Verdict.REFUTED
+
+
+class _FakeReader:
+    """A fake verifier that reads every pair as entailed with one given probability, and keeps what it was asked."""
+
+    name = "fake-reader"
+
+    def __init__(self, entail: float) -> None:
+        self.entail = entail
+        self.asked: list[tuple[str, str]] = []
+
+    def score(self, pairs):
+        self.asked += list(pairs)
+        return np.array([[self.entail, 1.0 - self.entail, 0.0] for _ in pairs])
+
+
+POLAND = (
+    "The Polish Foreign Ministry stated on November 15 that a Russian-made missile killed two Polish citizens in the "
+    "border village of Przewodow."
+)
+FIVE_KILLED = (
+    "Poland's Foreign Ministry said the missile that hit Przewodow on November 15, 2022 killed five Polish citizens."
+)
+
+
+def _undecided(reader: _FakeReader | None) -> LearnedDecision:
+    """A decision that, by its features, never decides: only a substitution can."""
+    return LearnedDecision(
+        weights=np.zeros((3, len(FEATURES))),
+        bias=np.array([0.0, 0.0, 5.0]),
+        mean=np.zeros(len(FEATURES)),
+        scale=np.ones(len(FEATURES)),
+        thresholds={"SUPPORTED": 0.999, "REFUTED": 0.999},
+    ).with_reader(reader)
+
+
+def test_a_sentence_stating_the_claim_with_another_value_refutes_it():
+    """The verifier leaves "killed five" against "killed two" open (0.2 entailed); read with the sentence's value put
+    back, the claim is entailed, so the sentence states the claim's fact with another number: REFUTED, that sentence
+    first, at the stated confidence."""
+    reader = _FakeReader(0.8)
+    s = _scored("isw-1", POLAND, (0.2, 0.7, 0.1))
+    d = _undecided(reader).decide(FIVE_KILLED, [s])
+    assert d.verdict == Verdict.REFUTED and d.refute == [s] and d.support == [] and d.slot_read
+    assert d.confidence == SUBSTITUTION_REFUTED
+    assert reader.asked == [(s.text, FIVE_KILLED.replace("five", "two"))]
+
+
+def test_a_substitution_decides_nothing_where_the_restored_claim_is_not_entailed():
+    s = _scored("isw-1", POLAND, (0.2, 0.7, 0.1))
+    assert _undecided(_FakeReader(0.5)).decide(FIVE_KILLED, [s]).verdict == Verdict.NOT_ENOUGH_EVIDENCE
+    # Entailed, but no more than the claim itself: the sentence does not tell the two values apart.
+    even = _scored("isw-1", POLAND, (0.85, 0.1, 0.05))
+    assert _undecided(_FakeReader(0.8)).decide(FIVE_KILLED, [even]).verdict != Verdict.REFUTED
+
+
+def test_a_substitution_decides_nothing_where_another_sentence_states_the_claims_value():
+    """Two sentences, two values in one place: the reports disagree or speak of two events; nothing is decided."""
+    s = _scored("isw-1", POLAND, (0.2, 0.7, 0.1))
+    other = _scored("isw-2", POLAND.replace("two Polish", "five Polish"), (0.3, 0.6, 0.1))
+    assert _undecided(_FakeReader(0.8)).decide(FIVE_KILLED, [s, other]).verdict == Verdict.NOT_ENOUGH_EVIDENCE
+
+
+def test_a_substitution_is_read_only_with_a_reader_and_only_in_the_first_candidates():
+    s = _scored("isw-1", POLAND, (0.2, 0.7, 0.1))
+    assert _undecided(None).decide(FIVE_KILLED, [s]).verdict == Verdict.NOT_ENOUGH_EVIDENCE
+    unrelated = [_scored(f"isw-{i}", f"Shelling continued near Kharkiv on day {i}.", (0.1, 0.8, 0.1)) for i in range(9)]
+    late = [*unrelated[:SUBSTITUTION_CANDIDATES], s]
+    assert _undecided(_FakeReader(0.8)).decide(FIVE_KILLED, late).verdict == Verdict.NOT_ENOUGH_EVIDENCE
+
+
+def test_the_engine_gives_its_verifier_to_the_isw_decision():
+    reader = _FakeReader(0.8)
+    gated = named_decision("shipped", lambda rid: "ISW", reader).__self__
+    assert gated.inner.reader is reader and gated.fallback.__self__.reader is None

@@ -61,7 +61,7 @@ _MODIFIER = frozenset({"nummod", "quantmod", "compound", "amod", "poss", "nmod",
 # "Potomkyne in Kherson Oblast"), not two that could be swapped.
 _NOUN_PHRASE = _MODIFIER | {"flat", "prep", "pobj", "conj", "cc", "det", "punct"}
 # The mark of a place a count holds through the noun it counts (the verb's object it is the count of).
-_COUNTED = "counting"
+COUNTED = "counting"
 # Links inside one name or titled noun: "Wagner financier Yevgeny Prigozhin" is one, whatever the sentence around it.
 _NAME_LINKS = frozenset({"compound", "flat", "amod", "nmod", "appos"})
 
@@ -101,7 +101,7 @@ def load() -> spacy.Language:
 
 
 @lru_cache(maxsize=2048)
-def _parse(text: str) -> Doc:
+def parse(text: str) -> Doc:
     """A sentence's parse. Cached because a reply checks each cited passage against the same claim, and the same
     passages come back for claims asked again; 2,048 short sentences are a few tens of MB."""
     return load()(text)
@@ -138,7 +138,7 @@ def _day_of(month: Token) -> str | None:
     return None
 
 
-def _slots(doc: Doc) -> dict[str, list[Token]]:
+def slots(doc: Doc) -> dict[str, list[Token]]:
     """Numbers (not dates, not part of a name such as "47th Tank Division"), names and sides, by normal form."""
     out: dict[str, list[Token]] = {}
     for tok in doc:
@@ -206,7 +206,7 @@ def _places(tok: Token) -> set[tuple[str, ...]]:
         # with the killing, which "killed 16 soldiers and wounded three" gives to 16. Marked as such, because a
         # parse often gives that place to the first of two counts only ("sent 5,000 troops to A and 3,000 troops
         # to B"): such a place is a swap only where both counts moved (``swapped_pairing``).
-        inherited = set() if _is_number(head) else {(_COUNTED, *place) for place in _places(head) if len(place) == 2}
+        inherited = set() if _is_number(head) else {(COUNTED, *place) for place in _places(head) if len(place) == 2}
         return {("of", head.lemma_.lower())} | inherited
     if dep == "pobj":
         prep, governor = _preposition(head)
@@ -230,8 +230,36 @@ def _places(tok: Token) -> set[tuple[str, ...]]:
     return set()
 
 
-def _all_places(tokens: Iterable[Token]) -> set[tuple[str, ...]]:
+def places_of(tokens: Iterable[Token]) -> set[tuple[str, ...]]:
+    """Every place the sentence gives a slot, over each time it is named."""
     return set().union(*(_places(t) for t in tokens))
+
+
+def kind(tok: Token) -> str:
+    """What sort of slot ``tok`` is: "number", "date", "name" or "side" (``slots`` keeps no other)."""
+    if _is_number(tok):
+        return "number"
+    if tok.text.lower() in MONTH_NUMBER:
+        return "date"
+    return "name" if tok.pos_ == "PROPN" else "side"
+
+
+def span(tok: Token) -> tuple[int, int]:
+    """Where a slot is written in its text, as character offsets: a whole name ("Yevgeny Prigozhin"), a date with its
+    day ("February 26", "26 February"), else the word."""
+    doc, start, end = tok.doc, tok.i, tok.i + 1
+    if tok.pos_ == "PROPN":
+        while start > 0 and doc[start - 1].pos_ == "PROPN":
+            start -= 1
+        while end < len(doc) and doc[end].pos_ == "PROPN":
+            end += 1
+    elif tok.text.lower() in MONTH_NUMBER:
+        day = _day_of(tok)
+        for i in (tok.i - 1, tok.i + 1):
+            if 0 <= i < len(doc) and doc[i].text == day:
+                start, end = min(start, i), max(end, i + 1)
+                break
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
 
 
 def _one_phrase(a: Token, b: Token) -> bool:
@@ -296,8 +324,8 @@ def _moved(
     in_evidence: dict[str, list[Token]], in_claim: dict[str, list[Token]], shared: list[str]
 ) -> tuple[str, str] | None:
     """Two slots of the claim, the first standing in a place the sentence gives the second (``swapped_pairing``)."""
-    ev_places = {s: _all_places(in_evidence[s]) for s in shared}
-    cl_places = {s: _all_places(in_claim[s]) for s in shared}
+    ev_places = {s: places_of(in_evidence[s]) for s in shared}
+    cl_places = {s: places_of(in_claim[s]) for s in shared}
     for a in shared:
         for b in shared:
             # Place by place, so a slot named twice ("Russian sources ... a Russian refinery") still counts: the
@@ -309,8 +337,8 @@ def _moved(
                 continue
             if not any(len(place) == 2 for place in taken) and not cl_places[b] & ev_places[a]:
                 continue
-            if all(place[0] == _COUNTED for place in taken) and not any(
-                place[0] == _COUNTED for place in cl_places[b] & ev_places[a]
+            if all(place[0] == COUNTED for place in taken) and not any(
+                place[0] == COUNTED for place in cl_places[b] & ev_places[a]
             ):
                 continue  # a count's place by its noun alone: both counts must have moved into each other's
             return a, b
@@ -330,7 +358,7 @@ def swapped_pairing(evidence: str, claim: str) -> str | None:
     """
     if not evidence.strip() or not claim.strip() or max(len(evidence), len(claim)) > MAX_CHARS:
         return None
-    in_evidence, in_claim = _slots(_parse(evidence)), _slots(_parse(claim))
+    in_evidence, in_claim = slots(parse(evidence)), slots(parse(claim))
     shared = [s for s in in_claim if s in in_evidence]
     pair = _titles_swapped(in_evidence, in_claim, shared) or _moved(in_evidence, in_claim, shared)
     if pair is None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.nli.pairing import swapped_pairing
+from bot.nli.substitution import substitutions
 from bot.text.claim_dates import DAY_OR_MONTH, YEAR, mentioned_dates
 from bot.text.lexicon import ANTONYMS, COMPASS, MONTH_NUMBER, NATIONALITIES, POLARITY_FAMILIES, WORD_NUMBERS
 
@@ -396,4 +397,5 @@ def mismatches(evidence: str, claim: str) -> list[str]:
     """Plain-language differences between a cited sentence and the claim, for the reader (``DESCRIPTIONS``)."""
     values = signals(evidence, claim).as_dict()
     swap = swapped_pairing(evidence, claim)
-    return [text for name, text in DESCRIPTIONS.items() if values[name] >= 1.0] + ([swap] if swap else [])
+    named = [s.describe() for s in substitutions(evidence, claim)]
+    return [text for name, text in DESCRIPTIONS.items() if values[name] >= 1.0] + ([swap] if swap else []) + named

@@ -123,8 +123,9 @@ def citations_for(
         stance_of.update({id(c): (Stance.SUPPORTS, c.entail) for c in decision.support})
 
         def refute_score(c: Scored) -> float:
-            """The verifier's contradiction, or the verdict's confidence where a read swap refutes (``swap_read``)."""
-            return decision.confidence if decision.swap_read else c.contradict
+            """The verifier's contradiction, or the verdict's confidence where a slot read in the parse refutes
+            (``slot_read``)."""
+            return decision.confidence if decision.slot_read else c.contradict
 
         stance_of.update({id(c): (Stance.CONTRADICTS, refute_score(c)) for c in decision.refute})
         chosen += [(c, Stance.SUPPORTS, c.entail) for c in decision.support[:1]]

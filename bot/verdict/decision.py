@@ -51,9 +51,10 @@ class Decision:
     # towards a verdict it is not sure enough to give.
     lean: Verdict | None = None
     lean_probability: float = 0.0
-    # REFUTED because the pairing check read a swap in the sentence the decision would have supported the claim on:
-    # that citation's score is the verdict's confidence, not the verifier's (which read it as entailed).
-    swap_read: bool = False
+    # REFUTED because the parse read a slot of the claim otherwise in the deciding sentence (two slots swapped, or one
+    # filled with another value: bot/nli/pairing.py, bot/nli/substitution.py): that citation's score is the verdict's
+    # confidence, not the verifier's (which read the sentence as entailing or leaving open the claim).
+    slot_read: bool = False
 
 
 def decide(claim: str, cands: list[Scored], th: Thresholds) -> Decision:
