@@ -1,6 +1,7 @@
 """The pairing check (``bot/nli/pairing.py``) read on its own, claim against gold quote: how many swapped claims it
 reads as swaps and how many true claims it misreads, on the held-out sets, the written swap pairs and generated
-faithful rewordings.
+faithful rewordings; and the substitution reading (``bot/nli/substitution.py``) the same way, on every set's false
+and true claims.
 
 Why: the check turns a would-be SUPPORTED into REFUTED, so a true claim it misreads is a true claim refuted, while the
 chain's verdicts on a held-out set change only where the decision would have said SUPPORTED (a few claims a set). Each
@@ -17,10 +18,11 @@ import re
 
 from benchmarks.common import HELD_OUT_SETS, ROOT, emit, need_shared, read_jsonl
 from bot.nli.pairing import swapped_pairing
+from bot.nli.substitution import substitutions
 
 DATA = ROOT / "benchmarks" / "data"
 # The sets drawn on sentences that bind two slots, whose false claims swap two of them (benchmarks/data/README.md).
-FIRST_BINDING_SET = 19
+BINDING_SETS = range(19, 28)
 # The written pairs whose false claims swap two slots of their quote (set 18's pairs: writers 31-35).
 WRITTEN_SWAP_PAIRS = tuple(f"dom-{n}-" for n in range(31, 36))
 PLACES = [
@@ -93,15 +95,27 @@ def _read(pairs: list[tuple[str, str, str]], verbose: bool, what: str) -> int:
     return read
 
 
+def _substituted(pairs: list[tuple[str, str, str]], verbose: bool, what: str) -> int:
+    """How many of (id, sentence, claim) the parse reads a substitution in (before the verifier reads the restored
+    claim, which the chain also asks)."""
+    read = 0
+    for ident, sentence, claim in pairs:
+        found = substitutions(sentence, claim)
+        read += bool(found)
+        if found and verbose:
+            print(f"{what}\t{ident}\t{found[0].describe()}\t{claim[:160]}")
+    return read
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--verbose", action="store_true", help="print each claim read as a swap")
     args = ap.parse_args()
-    swaps, weak, true_binding, true_other = [], [], [], []
+    swaps, weak, true_binding, true_other, false_other = [], [], [], [], []
     shared = need_shared() / "isw-2022"
     others = [*sorted(DATA.glob("isw_fit*.jsonl")), shared / "claims_dev.jsonl", shared / "claims_train.jsonl"]
     for path in [*HELD_OUT_SETS, *others]:
-        binding = path in HELD_OUT_SETS and _set_number(path.name) >= FIRST_BINDING_SET
+        binding = path in HELD_OUT_SETS and _set_number(path.name) in BINDING_SETS
         for c in read_jsonl(path):
             if c["label"] == "NOT_ENOUGH_INFO" or not c.get("evidence"):
                 continue
@@ -110,13 +124,15 @@ def main() -> None:
                 (true_binding if binding else true_other).append(row)
             elif binding:
                 (weak if c.get("notes", "").startswith("WEAK") else swaps).append(row)
+            else:
+                false_other.append(row)
     written = [r for r in read_jsonl(DATA / "isw_pairs_train.jsonl") if r["id"].startswith(WRITTEN_SWAP_PAIRS)]
     written_swaps = [(r["id"], r["quote"], r["claim"]) for r in written if r["label"] == "REFUTES"]
     written_true = [(r["id"], r["quote"], r["claim"]) for r in written if r["label"] == "SUPPORTS"]
     generated = [(f"gen-{i}", s, c) for i, (s, c) in enumerate(faithful_rewordings())]
     v = args.verbose
     result = {
-        "binding_sets": f"{FIRST_BINDING_SET}-{max(_set_number(p.name) for p in HELD_OUT_SETS)}",
+        "binding_sets": f"{BINDING_SETS.start}-{BINDING_SETS.stop - 1}",
         "swaps_read": [_read(swaps, v, "swap"), len(swaps)],
         "weak_swaps_read": [_read(weak, v, "weak"), len(weak)],
         "true_claims_read_binding_sets": [_read(true_binding, v, "TRUE"), len(true_binding)],
@@ -124,6 +140,15 @@ def main() -> None:
         "written_swap_pairs_read": [_read(written_swaps, v, "pair"), len(written_swaps)],
         "written_true_pairs_read": [_read(written_true, v, "TRUE"), len(written_true)],
         "generated_faithful_read": [_read(generated, v, "TRUE"), len(generated)],
+        "substitution_false_claims_read_other_sets_and_fit_files": [
+            _substituted(false_other, v, "sub"),
+            len(false_other),
+        ],
+        "substitution_true_claims_read": [
+            _substituted(true_binding + true_other, v, "TRUE-sub"),
+            len(true_binding + true_other),
+        ],
+        "substitution_generated_faithful_read": [_substituted(generated, v, "TRUE-sub"), len(generated)],
     }
     emit("pairing_check", result)
 

@@ -3,7 +3,7 @@ citizens" where the claim says five, "a training ground in Belgorod Oblast" wher
 
 Why: a false claim that changes one number, name, side or date of its sentence is the commonest kind the project's
 writers produce, and the verifier reads most of them as entailed or neutral, so the verdict stays undecided (over the
-654 fit claims the shipped chain gave 229 such REFUTES claims 16 right REFUTED verdicts). The dependency parse that
+654 fit claims the shipped chain gave the 229 REFUTES claims 8 REFUTED verdicts). The dependency parse that
 reads swapped pairings (``bot/nli/pairing.py``) also tells where each slot stands; a slot of the claim that the
 sentence lacks, standing where the sentence puts another slot of the same kind that the claim lacks, is a
 substitution. It decides nothing alone: a sentence about another event has other values in the same places ("captured
