@@ -248,17 +248,17 @@ def span(tok: Token) -> tuple[int, int]:
     """Where a slot is written in its text, as character offsets: a whole name ("Yevgeny Prigozhin"), a date with its
     day ("February 26", "26 February"), else the word."""
     doc, start, end = tok.doc, tok.i, tok.i + 1
-    if tok.pos_ == "PROPN":
+    if tok.text.lower() in MONTH_NUMBER:  # a month is a proper noun too: its day, not its neighbours, goes with it
+        day = _day_of(tok)
+        for i in (tok.i + 1, tok.i - 1):
+            if 0 <= i < len(doc) and doc[i].text == day:
+                start, end = min(start, i), max(end, i + 1)
+                break
+    elif tok.pos_ == "PROPN":
         while start > 0 and doc[start - 1].pos_ == "PROPN":
             start -= 1
         while end < len(doc) and doc[end].pos_ == "PROPN":
             end += 1
-    elif tok.text.lower() in MONTH_NUMBER:
-        day = _day_of(tok)
-        for i in (tok.i - 1, tok.i + 1):
-            if 0 <= i < len(doc) and doc[i].text == day:
-                start, end = min(start, i), max(end, i + 1)
-                break
     return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
 
 
