@@ -184,15 +184,20 @@ def test_a_mistyped_decision_name_is_refused_with_the_names_that_exist(tmp_path)
         engine.store.close()
 
 
-def _sure_of_support() -> LearnedDecision:
-    """A decision that says SUPPORTED, whatever the features, wherever a supporting sentence is found."""
+def _constant(bias: tuple[float, float, float], threshold: float) -> LearnedDecision:
+    """A decision whose probabilities ignore the features (only ``bias`` counts), both thresholds at ``threshold``."""
     return LearnedDecision(
         weights=np.zeros((3, len(FEATURES))),
-        bias=np.array([5.0, 0.0, 0.0]),
+        bias=np.array(bias),
         mean=np.zeros(len(FEATURES)),
         scale=np.ones(len(FEATURES)),
-        thresholds={"SUPPORTED": 0.5, "REFUTED": 0.5},
+        thresholds={"SUPPORTED": threshold, "REFUTED": threshold},
     )
+
+
+def _sure_of_support() -> LearnedDecision:
+    """A decision that says SUPPORTED, whatever the features, wherever a supporting sentence is found."""
+    return _constant((5.0, 0.0, 0.0), 0.5)
 
 
 def test_a_sentence_whose_slots_the_claim_swaps_refutes_it_where_it_would_have_supported_it():
@@ -252,13 +257,7 @@ FIVE_KILLED = (
 
 def _undecided(reader: _FakeReader | None) -> LearnedDecision:
     """A decision that, by its features, never decides: only a substitution can."""
-    return LearnedDecision(
-        weights=np.zeros((3, len(FEATURES))),
-        bias=np.array([0.0, 0.0, 5.0]),
-        mean=np.zeros(len(FEATURES)),
-        scale=np.ones(len(FEATURES)),
-        thresholds={"SUPPORTED": 0.999, "REFUTED": 0.999},
-    ).with_reader(reader)
+    return _constant((0.0, 0.0, 5.0), 0.999).with_reader(reader)
 
 
 def test_a_sentence_stating_the_claim_with_another_value_refutes_it():
