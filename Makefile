@@ -16,38 +16,10 @@ eval-isw: isw-index
 
 # The held-out ISW claim sets (benchmarks/data/README.md): measurement only, never tuned on.
 eval-holdout: isw-index
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout.jsonl --out runs/eval-holdout
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout2.jsonl --out runs/eval-holdout2
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout3.jsonl --out runs/eval-holdout3
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout4.jsonl --out runs/eval-holdout4
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout5.jsonl --out runs/eval-holdout5
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout6.jsonl --out runs/eval-holdout6
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout7.jsonl --out runs/eval-holdout7
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout8.jsonl --out runs/eval-holdout8
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout9.jsonl --out runs/eval-holdout9
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout10.jsonl --out runs/eval-holdout10
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout11.jsonl --out runs/eval-holdout11
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout12.jsonl --out runs/eval-holdout12
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout13.jsonl --out runs/eval-holdout13
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout14.jsonl --out runs/eval-holdout14
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout15.jsonl --out runs/eval-holdout15
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout16.jsonl --out runs/eval-holdout16
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout17.jsonl --out runs/eval-holdout17
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout18.jsonl --out runs/eval-holdout18
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout19.jsonl --out runs/eval-holdout19
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout20.jsonl --out runs/eval-holdout20
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout21.jsonl --out runs/eval-holdout21
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout22.jsonl --out runs/eval-holdout22
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout23.jsonl --out runs/eval-holdout23
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout24.jsonl --out runs/eval-holdout24
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout25.jsonl --out runs/eval-holdout25
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout26.jsonl --out runs/eval-holdout26
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout27.jsonl --out runs/eval-holdout27
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout28.jsonl --out runs/eval-holdout28
-	claimcheck --data-dir $(ISW) eval benchmarks/data/isw_holdout29.jsonl --out runs/eval-holdout29
 	cat benchmarks/data/isw_holdout{,2,3}.jsonl > runs/holdout_pooled.jsonl
-	cat benchmarks/data/isw_holdout{,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29}.jsonl > runs/holdout_all.jsonl
+	cat benchmarks/data/isw_holdout.jsonl $$(for i in $$(seq 2 31); do echo benchmarks/data/isw_holdout$$i.jsonl; done) > runs/holdout_all.jsonl
 	claimcheck --data-dir $(ISW) eval runs/holdout_all.jsonl --out runs/eval-holdout-all
+	$(PY) -m benchmarks.holdout_table runs/eval-holdout-all
 
 # Cross-fitted measurement of the verdict combiner (writes a refitted combiner to runs/, not over the shipped one).
 calibrate: isw-index
