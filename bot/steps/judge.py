@@ -14,7 +14,6 @@ import numpy as np
 from bot.labels import Kind
 from bot.nli.scorer import NLIScorer
 from bot.text.claim_dates import dated_to_period, off_period, predates
-from bot.text.claim_frame import fact_of
 from bot.trace import Evidence, Judgement, Plan
 from bot.verdict.candidates import Candidate, Scored, candidates
 from bot.verdict.decision import Decision
@@ -46,12 +45,10 @@ def read_candidates(plan: Plan, evidence: Evidence, max_sentences: int) -> list[
 
 
 def score(claim: str, cands: list[Candidate], scorer: NLIScorer) -> list[Scored]:
-    """Each candidate with the scorer's [entailment, neutral, contradiction] for (candidate, claim), the claim read
-    without a frame in the library's own voice ("ISW reported on March 4, 2022 that ...": ``fact_of``)."""
+    """Each candidate with the scorer's [entailment, neutral, contradiction] for (candidate, claim)."""
     if not cands:
         return []
-    fact = fact_of(claim)
-    probs = scorer.score([(c.text, fact) for c in cands])
+    probs = scorer.score([(c.text, claim) for c in cands])
     return [Scored.of(c, np.asarray(p)) for c, p in zip(cands, probs)]
 
 

@@ -24,7 +24,6 @@ from bot.labels import Verdict
 from bot.nli.pairing import swapped_pairing
 from bot.nli.substitution import Substitution, holds, substitutions
 from bot.text.attribution import claim_is_attributed
-from bot.text.claim_frame import fact_of
 from bot.verdict.candidates import Scored, dated_first, different_voices
 from bot.verdict.decision import Decision
 from bot.verdict.features import AGREES, FEATURES, claim_features, sides, weight
@@ -170,7 +169,7 @@ class LearnedDecision:
 
     def _restored_entailed(self, c: Scored, sub: Substitution) -> bool:
         assert self.reader is not None
-        entail = float(self.reader.score([(c.text, fact_of(sub.restored))])[0][0])  # read as ``c.entail`` was
+        entail = float(self.reader.score([(c.text, sub.restored)])[0][0])
         return entail >= RESTORED_ENTAILS and entail > c.entail
 
     def with_reader(self, reader: NLIScorer | None) -> LearnedDecision:
