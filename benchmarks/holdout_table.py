@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 from benchmarks.common import HELD_OUT_SETS, read_jsonl
 from bot.metrics import ece_if_calibrated, expected_calibration_error, trust
+from bot.text.words import fold_quotes
 
 POOLED_FIRST = ("isw_holdout.jsonl", "isw_holdout2.jsonl", "isw_holdout3.jsonl")  # reported pooled, as first written
 
@@ -26,8 +28,29 @@ def groups() -> dict[str, set[str]]:
     return out
 
 
-def row(rows: list[dict]) -> dict:
-    """The table's measures for some claims of a run."""
+def gold_quotes() -> dict[str, list[str]]:
+    """Each held-out claim's gold quotes, by claim id."""
+    return {r["id"]: [e["quote"] for e in r.get("evidence") or []] for p in HELD_OUT_SETS for r in read_jsonl(p)}
+
+
+def _sentence_text(text: str) -> str:
+    """A quote as compared: endnote markers out, quotation marks and spaces folded, lower case."""
+    return " ".join(re.sub(r"\[\d+\]", " ", fold_quotes(text)).lower().split())
+
+
+def quote_first(r: dict, quotes: list[str]) -> bool:
+    """Whether the first citation is a gold sentence itself, not only its report: the citation holds the opening (60
+    characters) of a sentence of a gold quote, or a gold sentence holds the citation's, so a citation of the gold
+    sentence with its neighbour, or of one sentence of a two-sentence quote, counts."""
+    if not r["citations"] or not quotes:
+        return False
+    cited = _sentence_text(r["citations"][0]["quote"])
+    golds = [s for q in quotes for s in re.split(r"(?<=[.!?])\s+", _sentence_text(q)) if s]
+    return any(g[:60] in cited or cited[:60] in g for g in golds)
+
+
+def row(rows: list[dict], quotes: dict[str, list[str]] | None = None) -> dict:
+    """The table's measures for some claims of a run (``quotes``: gold quotes by claim id, for quote@1)."""
     gold = [r["gold"] for r in rows]
     pred = [r["pred"] for r in rows]
     decided = [(r["gold"], r["pred"]) for r in rows if r["pred"] != "NOT_ENOUGH_INFO"]
@@ -41,6 +64,11 @@ def row(rows: list[dict]) -> dict:
         "ece": expected_calibration_error(conf, [g == p for g, p in zip(gold, pred)]),
         "ece_if_calibrated": ece_if_calibrated(conf),
         "evidence_at_1": round(sum(r.get("evidence_first", False) for r in facts) / len(facts), 4) if facts else None,
+        "quote_at_1": (
+            round(sum(quote_first(r, quotes.get(r["id"], [])) for r in facts) / len(facts), 4)
+            if facts and quotes is not None
+            else None
+        ),
     }
 
 
@@ -48,11 +76,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("runs", type=Path, nargs="+")
     args = ap.parse_args()
-    sets = groups()  # read once for every run
+    sets, quotes = groups(), gold_quotes()  # read once for every run
     for run in args.runs:
         rows = list(read_jsonl(run / "claims.jsonl"))
-        table = {name: row(part) for name, ids in sets.items() if (part := [r for r in rows if r["id"] in ids])}
-        table["all"] = row(rows)
+        table = {name: row(part, quotes) for name, ids in sets.items() if (part := [r for r in rows if r["id"] in ids])}
+        table["all"] = row(rows, quotes)
         print(json.dumps({"run": str(run), "rows": table}))
 
 

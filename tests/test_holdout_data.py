@@ -220,6 +220,24 @@ def test_a_pooled_run_splits_into_its_sets(tmp_path: Path):
     assert (pooled["REFUTES_given"], pooled["REFUTES_right"], pooled["absent_claims_decided"]) == (1, 0, 1.0)
 
 
+def test_quote_at_1_asks_for_the_gold_sentence_not_only_its_report():
+    """benchmarks.holdout_table's quote@1: the first citation holds the gold sentence (endnote markers, quotation marks
+    and spacing aside), or is one sentence of a two-sentence gold quote; another sentence of the same report is not."""
+    from benchmarks.holdout_table import quote_first, row
+
+    gold = ["Russian forces captured Berdyansk on February 26.[12] Ukrainian officials confirmed it."]
+
+    def cited(quote: str) -> dict:
+        return {"citations": [{"quote": quote}]}
+
+    assert quote_first(cited("Earlier: Russian  forces captured Berdyansk on February 26. Later more."), gold)
+    assert quote_first(cited("Russian forces captured Berdyansk on February 26."), gold)
+    assert not quote_first(cited("Ukrainian forces held Mariupol on February 26 against heavy shelling."), gold)
+    assert not quote_first({"citations": []}, gold) and not quote_first(cited(gold[0]), [])
+    rows = [{"id": "a", "gold": "SUPPORTS", "pred": "NOT_ENOUGH_INFO", "confidence": 0.5, **cited(gold[0])}]
+    assert row(rows, {"a": gold})["quote_at_1"] == 1.0 and row(rows)["quote_at_1"] is None
+
+
 PAIRS = ROOT / "benchmarks" / "data" / "isw_pairs_train.jsonl"
 
 
