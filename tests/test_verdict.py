@@ -11,7 +11,7 @@ from bot.labels import Verdict
 from bot.steps.judge import score
 from bot.text.attribution import attribute, claim_is_attributed
 from bot.text.words import content_words, overlap
-from bot.verdict.candidates import LEAD_SHARE, addresses_the_checker, candidates, dated_first, undecided_order
+from bot.verdict.candidates import DATED_LEAD, addresses_the_checker, candidates, dated_first
 from bot.verdict.decision import Thresholds, decide
 from bot.verdict.features import FEATURES
 from bot.verdict.learned import LearnedDecision
@@ -96,7 +96,7 @@ def test_an_undecided_reply_leads_with_a_passage_from_the_claims_own_days():
     by_overlap = sorted(cs, key=lambda c: -c.overlap)
     assert by_overlap[0].report_id == "later"  # the closest by wording alone is the later report
     # Too far from the claim's wording, a dated passage does not lead.
-    far = [replace(c, overlap=c.overlap * (LEAD_SHARE - 0.1 if c.dated else 1.0)) for c in by_overlap]
+    far = [replace(c, overlap=c.overlap * (DATED_LEAD - 0.1 if c.dated else 1.0)) for c in by_overlap]
     assert dated_first(far)[0].report_id == "later"
     assert dated_first([]) == [] and dated_first([c for c in cs if not c.dated])[0].report_id == "later"
     undecided = LearnedDecision(np.zeros((3, len(FEATURES))), np.array([0.0, 0.0, 1.0]), 0.0, 1.0)
@@ -104,20 +104,6 @@ def test_an_undecided_reply_leads_with_a_passage_from_the_claims_own_days():
     table[(later, CLAIM)] = (0.95, 0.04, 0.01)
     decisive = decide(CLAIM, [replace(c, probs=np.asarray(table[(c.text, CLAIM)])) for c in cs], Thresholds())
     assert decisive.verdict == Verdict.SUPPORTED and decisive.support[0].report_id == "later"
-
-
-def test_a_sides_sentence_barely_about_the_claim_does_not_lead_an_undecided_reply():
-    """The sentence a side would rest on leads only where it is about the claim nearly as much as the closest passage;
-    else it takes its place by alignment, and the passage most about the claim leads."""
-    near = "Russian forces captured Berdyansk on February 26."
-    far = "Ukrainian officials denied that Berdyansk fell."
-    cs = cands_for([("near", near), ("far", far)], {})
-    near_c, far_c = sorted(cs, key=lambda c: -c.overlap)
-    assert far_c.overlap < LEAD_SHARE * near_c.overlap  # the premise of the test
-    assert [c.report_id for c in undecided_order([far_c], [near_c, far_c])] == ["near", "far"]
-    close = replace(far_c, overlap=LEAD_SHARE * near_c.overlap)
-    assert [c.report_id for c in undecided_order([close], [near_c, close])] == ["far", "near"]  # close enough: leads
-    assert undecided_order([], []) == []
 
 
 def test_candidates_carry_report_offsets_and_pairs():

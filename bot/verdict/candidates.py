@@ -86,10 +86,9 @@ class Scored(Candidate):
         return float(self.probs[2])
 
 
-# A passage leads an undecided reply only when it carries at least this share of the best passage's overlap with the
-# claim: one from the claim's own days (0.8 and 0.9 tied for evidence@1 on the 264 fit claims, 2026-12-05), and the
-# sentence either side would rest on (``undecided_order``).
-LEAD_SHARE = 0.8
+# A passage from the claim's own days leads an undecided reply when it carries at least this share of the best
+# passage's overlap with the claim (0.8 and 0.9 tied for evidence@1 on the 264 fit claims, 2026-12-05).
+DATED_LEAD = 0.8
 
 
 C = TypeVar("C", bound=Candidate)
@@ -97,35 +96,16 @@ C = TypeVar("C", bound=Candidate)
 
 def dated_first(closest: list[C]) -> list[C]:
     """``closest`` with the passage most about the claim among those written within the claim's own days moved to the
-    front, when it is about the claim nearly as much as the first (``LEAD_SHARE``): the passage a reader checks first
+    front, when it is about the claim nearly as much as the first (``DATED_LEAD``): the passage a reader checks first
     when nothing decides the claim. A decisive verdict's order is never changed (its deciding sentence leads)."""
     if not closest:
         return closest
-    floor = LEAD_SHARE * max(c.overlap for c in closest)
+    floor = DATED_LEAD * max(c.overlap for c in closest)
     dated = [c for c in closest if c.dated and c.overlap >= floor]
     if not dated:
         return closest
     lead = max(dated, key=lambda c: c.overlap)
     return [lead, *(c for c in closest if c is not lead)]
-
-
-def undecided_order(leads: list[C], closest: list[C]) -> list[C]:
-    """An undecided reply's passages: the sentences each side would rest on (``leads``, the side the evidence leans to
-    first), then ``closest`` (by alignment), a lead going first only where it is about the claim nearly as much as the
-    closest passage (``LEAD_SHARE``); then ``dated_first``.
-
-    Why: a side's sentence is the most aligned one whose stance is strong, and the strongest stance may sit in a
-    sentence barely about the claim. For "The attackers were Russian citizens" the seed report's Kremlin sentence
-    ("attempted to tie Ukrainian actors to the ... attack", a spurious contradiction) led, while Irina Volk's statement
-    that none of them were Russian citizens, the passage a reader needs and the claim's every word, came third, its
-    contradiction discounted as reported speech. A lead below the share takes its place by alignment."""
-    pool = leads + [c for c in closest if all(c is not lead for lead in leads)]
-    if not pool:
-        return []
-    floor = LEAD_SHARE * max(c.overlap for c in pool)
-    first = [c for c in leads if c.overlap >= floor]
-    rest = sorted((c for c in pool if all(c is not f for f in first)), key=lambda c: (-c.overlap, c.retrieval_rank))
-    return dated_first(first + rest)
 
 
 def addresses_the_checker(text: str) -> bool:

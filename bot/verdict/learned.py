@@ -24,7 +24,7 @@ from bot.labels import Verdict
 from bot.nli.pairing import swapped_pairing
 from bot.nli.substitution import Substitution, holds, substitutions
 from bot.text.attribution import claim_is_attributed
-from bot.verdict.candidates import Scored, different_voices, undecided_order
+from bot.verdict.candidates import Scored, dated_first, different_voices
 from bot.verdict.decision import Decision
 from bot.verdict.features import AGREES, FEATURES, claim_features, sides, weight
 
@@ -144,10 +144,11 @@ class LearnedDecision:
         if substituted is not None:
             return Decision(Verdict.REFUTED, SUBSTITUTION_REFUTED, [], [substituted], related, slot_read=True)
         # Undecided: the sentences each side would rest on lead the closest passages (the side the evidence leans
-        # to first) where about the claim nearly as much, then the rest by alignment (``undecided_order``).
+        # to first), then the rest by alignment; a passage from the claim's own days goes first (``dated_first``).
         lean = verdict if verdict != Verdict.NOT_ENOUGH_EVIDENCE else None
         pair = (best.refute, best.support) if lean == Verdict.REFUTED else (best.support, best.refute)
-        related = undecided_order([c for c in pair if c is not None], related)
+        leads = [c for c in pair if c is not None]
+        related = dated_first(leads + [c for c in related if all(c is not lead for lead in leads)])
         return Decision(
             Verdict.NOT_ENOUGH_EVIDENCE, round(float(p[2]), 4), [], [], related, lean, round(float(p[k]), 4)
         )
