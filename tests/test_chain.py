@@ -36,6 +36,18 @@ def test_isw_islamic_state_claim_leads_with_its_verbatim_quote_and_is_never_refu
 
 @pytest.mark.xfail(
     strict=True,
+    reason="known limit (BENCHMARKS.md): an undecided reply leads with the sentence its lean rests on, here a Kremlin "
+    "sentence the verifier reads as a contradiction; leading with the passage most about the claim instead lost more "
+    "gold first citations than it gained on held-out sets 1-32",
+)
+def test_the_attackers_claim_leads_with_irina_volks_statement(engine: Engine):
+    reply = engine.check("The attackers were Russian citizens")
+    assert reply.verdict != "SUPPORTED" and reply.evidence_found
+    assert "Irina Volk" in reply.citations[0].quote
+
+
+@pytest.mark.xfail(
+    strict=True,
     reason="known limit (BENCHMARKS.md): the shipped verifier reads 'was behind the attack' as contradicting 'is "
     "responsible for the attack', so this true claim leans REFUTED, undecided",
 )
