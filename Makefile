@@ -16,7 +16,6 @@ eval-isw: isw-index
 
 # The held-out ISW claim sets (benchmarks/data/README.md): measurement only, never tuned on.
 eval-holdout: isw-index
-	cat benchmarks/data/isw_holdout{,2,3}.jsonl > runs/holdout_pooled.jsonl
 	cat benchmarks/data/isw_holdout*.jsonl > runs/holdout_all.jsonl  # every set; the table splits the run by claim id
 	claimcheck --data-dir $(ISW) eval runs/holdout_all.jsonl --out runs/eval-holdout-all
 	$(PY) -m benchmarks.holdout_table runs/eval-holdout-all

@@ -33,9 +33,13 @@ def gold_quotes() -> dict[str, list[str]]:
     return {r["id"]: [e["quote"] for e in r.get("evidence") or []] for p in HELD_OUT_SETS for r in read_jsonl(p)}
 
 
+# A piece of a gold quote shorter than this is an abbreviation the sentence split cut off ("Lt.", "St."), no sentence.
+MIN_SENTENCE = 20
+
+
 def _sentence_text(text: str) -> str:
     """A quote as compared: endnote markers out, quotation marks and spaces folded, lower case."""
-    return " ".join(re.sub(r"\[\d+\]", " ", fold_quotes(text)).lower().split())
+    return " ".join(re.sub(r"\s*\[\d+\]", "", fold_quotes(text)).replace("\u2018", "'").lower().split())
 
 
 def quote_first(r: dict, quotes: list[str]) -> bool:
@@ -45,8 +49,8 @@ def quote_first(r: dict, quotes: list[str]) -> bool:
     if not r["citations"] or not quotes:
         return False
     cited = _sentence_text(r["citations"][0]["quote"])
-    golds = [s for q in quotes for s in re.split(r"(?<=[.!?])\s+", _sentence_text(q)) if s]
-    return any(g[:60] in cited or cited[:60] in g for g in golds)
+    golds = [s for q in quotes for s in re.split(r"(?<=[.!?])\s+", _sentence_text(q)) if len(s) >= MIN_SENTENCE]
+    return bool(cited) and any(g[:60] in cited or cited[:60] in g for g in golds)
 
 
 def row(rows: list[dict], quotes: dict[str, list[str]] | None = None) -> dict:

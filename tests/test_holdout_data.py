@@ -233,10 +233,30 @@ def test_quote_at_1_asks_for_the_gold_sentence_not_only_its_report():
 
     assert quote_first(cited("Earlier: Russian  forces captured Berdyansk on February 26. Later more."), gold)
     assert quote_first(cited("Russian forces captured Berdyansk on February 26."), gold)
+    assert quote_first(
+        cited("Russian forces captured “Berdyansk” on February 26[3]."),
+        ['Russian forces captured "Berdyansk" on February 26.'],
+    )
+    # a citation that starts inside the gold sentence counts too (the gold quote opens with a heading)
+    heading = [
+        "2) Kharkiv axis: Russian forces will likely envelop Kharkiv in the next 24 hours after failing to enter."
+    ]
+    assert quote_first(cited("Russian forces will likely envelop Kharkiv in the next 24 hours after failing."), heading)
     assert not quote_first(cited("Ukrainian forces held Mariupol on February 26 against heavy shelling."), gold)
     assert not quote_first({"citations": []}, gold) and not quote_first(cited(gold[0]), [])
-    rows = [{"id": "a", "gold": "SUPPORTS", "pred": "NOT_ENOUGH_INFO", "confidence": 0.5, **cited(gold[0])}]
-    assert row(rows, {"a": gold})["quote_at_1"] == 1.0 and row(rows)["quote_at_1"] is None
+    assert not quote_first(cited(""), gold)  # an empty quote is in every text, and is no citation
+    assert not quote_first(
+        cited("Ukrainian forces held Mariupol, St. Petersburg said."), ["He flew to St. Petersburg."]
+    )
+    # only the first citation counts
+    assert not quote_first({"citations": [{"quote": "Another sentence entirely here."}, {"quote": gold[0]}]}, gold)
+    rows = [
+        {"id": "a", "gold": "SUPPORTS", "pred": "NOT_ENOUGH_INFO", "confidence": 0.5, **cited(gold[0])},
+        {"id": "b", "gold": "REFUTES", "pred": "NOT_ENOUGH_INFO", "confidence": 0.5, **cited("Nothing of it.")},
+        {"id": "c", "gold": "NOT_ENOUGH_INFO", "pred": "NOT_ENOUGH_INFO", "confidence": 0.5, **cited("Nothing.")},
+    ]
+    quotes = {"a": gold, "b": gold}
+    assert row(rows, quotes)["quote_at_1"] == 0.5 and row(rows)["quote_at_1"] is None  # absent claims not counted
 
 
 PAIRS = ROOT / "benchmarks" / "data" / "isw_pairs_train.jsonl"
