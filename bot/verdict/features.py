@@ -79,13 +79,12 @@ def weight(c: Scored, attributed_claim: bool, supporting: bool = False) -> float
     return w * (DISCOUNT if c.off_period else 1.0)
 
 
-def sides(claim: str, scored: Sequence[Scored], attributed: bool | None = None) -> Sides:
+def sides(claim: str, scored: Sequence[Scored]) -> Sides:
     """The sentence each side of the decision rests on (a decisive verdict's first citation): among the sentences
     whose weighted probability reaches ``AGREES``, the one most aligned with the claim (most of its words), so the
     passage a careful reader would cite leads, not merely the one the network was surest of; when none reaches it,
-    the strongest. ``attributed``: whether the claim is about what someone said (by default read from the claim);
-    True also serves to weigh reported speech as the report's own voice."""
-    attributed = claim_is_attributed(claim) if attributed is None else attributed
+    the strongest."""
+    attributed = claim_is_attributed(claim)
     aligned = [c for c in scored if c.overlap >= MIN_OVERLAP]
 
     def lead(cands: list[Scored], prob: str) -> Scored | None:

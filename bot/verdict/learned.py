@@ -145,11 +145,8 @@ class LearnedDecision:
             return Decision(Verdict.REFUTED, SUBSTITUTION_REFUTED, [], [substituted], related, slot_read=True)
         # Undecided: the sentences each side would rest on lead the closest passages (the side the evidence leans
         # to first), then the rest by alignment; a passage from the claim's own days goes first (``dated_first``).
-        # Nothing is decided here, so reported speech is not discounted in choosing them: the statement that speaks
-        # to the claim most directly leads, whoever made it, with its speaker shown ("said by").
         lean = verdict if verdict != Verdict.NOT_ENOUGH_EVIDENCE else None
-        shown = sides(claim, scored, attributed=True)
-        pair = (shown.refute, shown.support) if lean == Verdict.REFUTED else (shown.support, shown.refute)
+        pair = (best.refute, best.support) if lean == Verdict.REFUTED else (best.support, best.refute)
         leads = [c for c in pair if c is not None]
         related = dated_first(leads + [c for c in related if all(c is not lead for lead in leads)])
         return Decision(
