@@ -38,8 +38,9 @@ MIN_SENTENCE = 20
 
 
 def _sentence_text(text: str) -> str:
-    """A quote as compared: endnote markers out, quotation marks and spaces folded, lower case."""
-    return " ".join(re.sub(r"\s*\[\d+\]", "", fold_quotes(text)).replace("\u2018", "'").lower().split())
+    """A quote as compared (``fold_quotes``: lower case, quotation marks and spaces folded), endnote markers out and an
+    opening single quote folded too."""
+    return re.sub(r"\s*\[\d+\]", "", fold_quotes(text)).replace("\u2018", "'")
 
 
 def quote_first(r: dict, quotes: list[str]) -> bool:

@@ -276,17 +276,10 @@ def _one_phrase(a: Token, b: Token) -> bool:
 
 
 def _shown(tok: Token) -> str:
-    """A slot as the reader wrote it: a date with its day, a name with the rest of the name."""
+    """A slot as the reader wrote it: a date with its day (month first), a name with the rest of the name (``span``)."""
     if tok.text.lower() in MONTH_NUMBER:
         return f"{tok.text} {_day_of(tok)}"
-    if tok.pos_ != "PROPN":
-        return tok.text
-    doc, start, end = tok.doc, tok.i, tok.i + 1
-    while start > 0 and doc[start - 1].pos_ == "PROPN":
-        start -= 1
-    while end < len(doc) and doc[end].pos_ == "PROPN":
-        end += 1
-    return doc[start:end].text
+    return tok.doc.text[slice(*span(tok))]
 
 
 def _name_of(tok: Token) -> int:
