@@ -18,6 +18,7 @@ from bot.verdict.features import FEATURES
 from bot.verdict.learned import (
     BASE_DECISION,
     ISW_DECISION,
+    REDATED_REFUTED,
     SUBSTITUTION_CANDIDATES,
     SUBSTITUTION_REFUTED,
     SWAP_REFUTED,
@@ -299,3 +300,36 @@ def test_the_engine_gives_its_verifier_to_the_isw_decision():
     reader = _FakeReader(0.8)
     gated = named_decision("shipped", lambda rid: "ISW", reader).__self__
     assert gated.inner.reader is reader and gated.fallback.__self__.reader is None
+
+
+MOSKVA = (
+    "The Russian missile cruiser Moskva, flagship of the Black Sea Fleet, sunk on April 14 after a likely Ukrainian "
+    "anti-ship missile strike on April 13."
+)
+MOSKVA_IN_JUNE = "The Moskva sank in June 2022"
+
+
+def _written(s: Scored, written: str | None) -> Scored:
+    """``s`` as from a report written on ``written``."""
+    return Scored.of(replace(s, written=written), s.probs)
+
+
+def test_a_sentence_dating_the_claims_event_in_another_month_refutes_it():
+    """Read with the sentence's date put back, the claim is entailed: the April report dates the sinking, so a claim
+    moving it to June is REFUTED on that sentence, the dates named."""
+    reader = _FakeReader(0.8)
+    s = _written(_scored("isw-1", MOSKVA, (0.1, 0.3, 0.6)), "2022-04-14")
+    d = _undecided(reader).decide(MOSKVA_IN_JUNE, [s])
+    assert d.verdict == Verdict.REFUTED and d.refute == [s] and d.slot_read and d.confidence == REDATED_REFUTED
+    assert reader.asked == [(s.text, "The Moskva sank on April 14, 2022")]
+
+
+def test_a_redating_decides_nothing_where_another_sentence_dates_the_event_in_the_claims_month_or_none_is_dated():
+    s = _written(_scored("isw-1", MOSKVA, (0.1, 0.3, 0.6)), "2022-04-14")
+    june = _written(
+        _scored("isw-2", "Ukrainian sources said the Moskva sank on June 2.", (0.3, 0.4, 0.3)), "2022-06-03"
+    )
+    assert _undecided(_FakeReader(0.8)).decide(MOSKVA_IN_JUNE, [s, june]).verdict == Verdict.NOT_ENOUGH_EVIDENCE
+    undated = _written(s, None)  # a report whose date is unknown: the year of "April 14" is not known either
+    assert _undecided(_FakeReader(0.8)).decide(MOSKVA_IN_JUNE, [undated]).verdict == Verdict.NOT_ENOUGH_EVIDENCE
+    assert _undecided(_FakeReader(0.5)).decide(MOSKVA_IN_JUNE, [s]).verdict == Verdict.NOT_ENOUGH_EVIDENCE

@@ -14,9 +14,11 @@ import itertools
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from bot.nli.pairing import swapped_pairing
+from bot.nli.redating import redatings
 from bot.nli.substitution import substitutions
 from bot.text.claim_dates import DAY_OR_MONTH, YEAR, mentioned_dates
 from bot.text.lexicon import ANTONYMS, COMPASS, MONTH_NUMBER, NATIONALITIES, POLARITY_FAMILIES, WORD_NUMBERS
@@ -393,9 +395,12 @@ def signals(evidence: str, claim: str) -> Signals:
     )
 
 
-def mismatches(evidence: str, claim: str) -> list[str]:
-    """Plain-language differences between a cited sentence and the claim, for the reader (``DESCRIPTIONS``)."""
+def mismatches(evidence: str, claim: str, written: str | None = None) -> list[str]:
+    """Plain-language differences between a cited sentence and the claim, for the reader (``DESCRIPTIONS``);
+    ``written``, the report's ISO date, dates what the sentence names without a year (``bot/nli/redating.py``)."""
     values = signals(evidence, claim).as_dict()
     swap = swapped_pairing(evidence, claim)
     named = [s.describe() for s in substitutions(evidence, claim)]
+    if written:
+        named += [r.describe() for r in redatings(evidence, claim, date.fromisoformat(written))]
     return [text for name, text in DESCRIPTIONS.items() if values[name] >= 1.0] + ([swap] if swap else []) + named

@@ -60,7 +60,7 @@ def compose(trace: Trace, verifier: str, embedding_model: str) -> Reply:
                 stance=stance,
                 attribution=speaker,
                 context=text[min(p_start, start) : max(p_end, cand.end)],
-                mismatches=mismatches(quote, plan.claim) if kind == Kind.CLAIM else [],
+                mismatches=mismatches(quote, plan.claim, info.date if info else None) if kind == Kind.CLAIM else [],
             )
         )
     verdict = decision.verdict if decision else None

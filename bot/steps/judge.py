@@ -39,6 +39,7 @@ def read_candidates(plan: Plan, evidence: Evidence, max_sentences: int) -> list[
                 off_period=off_period(c.text, written, plan.period),
                 predates=predates(written, plan.period),
                 dated=dated_to_period(written, plan.period),
+                written=written,
             )
         )
     return out

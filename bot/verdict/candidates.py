@@ -52,6 +52,7 @@ class Candidate:
     off_period: bool = False  # from bot.text.claim_dates.off_period: written outside the claim's period
     predates: bool = False  # from bot.text.claim_dates.predates: written before the claim's period began
     dated: bool = False  # from bot.text.claim_dates.dated_to_period: written within the claim's own days
+    written: str | None = None  # the report's date (ISO), where known: a day it names without a year is of that year
 
 
 def different_voices(a: Candidate, b: Candidate) -> bool:

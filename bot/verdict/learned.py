@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ import numpy as np
 
 from bot.labels import Verdict
 from bot.nli.pairing import swapped_pairing
+from bot.nli.redating import Redating, dates_in, redatings
 from bot.nli.substitution import Substitution, holds, substitutions
 from bot.text.attribution import claim_is_attributed
 from bot.verdict.candidates import Scored, dated_first, different_voices
@@ -75,6 +77,11 @@ SUBSTITUTION_CANDIDATES = 3
 RESTORED_ENTAILS = 0.60
 SUPPORTED_ELSEWHERE = 0.50  # another candidate reading the claim as entailed this much: nothing is decided
 SUBSTITUTION_REFUTED = 0.90
+# REFUTED, stated: where the decision is undecided, one of the claim's first candidates dates the claim's event in
+# another month (``bot/nli/redating.py``), the verifier reads the claim with that date put back as entailed (the
+# substitution's bar), no other candidate dates the event in the claim's month and none leans to support the claim.
+# Stated as the substitution's REFUTED: a sentence that states the claim's fact with another value.
+REDATED_REFUTED = SUBSTITUTION_REFUTED
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,9 @@ class LearnedDecision:
         substituted = self._substituted(claim, scored)
         if substituted is not None:
             return Decision(Verdict.REFUTED, SUBSTITUTION_REFUTED, [], [substituted], related, slot_read=True)
+        redated = self._redated(claim, scored)
+        if redated is not None:
+            return Decision(Verdict.REFUTED, REDATED_REFUTED, [], [redated], related, slot_read=True)
         # Undecided: the sentences each side would rest on lead the closest passages (the side the evidence leans
         # to first), then the rest by alignment; a passage from the claim's own days goes first (``dated_first``).
         lean = verdict if verdict != Verdict.NOT_ENOUGH_EVIDENCE else None
@@ -167,7 +177,23 @@ class LearnedDecision:
                     return c
         return None
 
-    def _restored_entailed(self, c: Scored, sub: Substitution) -> bool:
+    def _redated(self, claim: str, scored: Sequence[Scored]) -> Scored | None:
+        """The first of the claim's first candidates that dates the claim's event in another month
+        (``REDATED_REFUTED`` says when), or None."""
+        if self.reader is None:
+            return None
+        for c in scored[:SUBSTITUTION_CANDIDATES]:
+            if not c.written:
+                continue
+            others = [o for o in scored if o is not c]
+            if any(o.entail >= SUPPORTED_ELSEWHERE for o in others):
+                continue
+            for red in redatings(c.text, claim, date.fromisoformat(c.written)):
+                if self._restored_entailed(c, red) and not any(dates_in(o.text, claim, red.month) for o in others):
+                    return c
+        return None
+
+    def _restored_entailed(self, c: Scored, sub: Substitution | Redating) -> bool:
         assert self.reader is not None
         entail = float(self.reader.score([(c.text, sub.restored)])[0][0])
         return entail >= RESTORED_ENTAILS and entail > c.entail

@@ -1,0 +1,166 @@
+"""When a claim's event is dated otherwise by its sentence: "The Moskva sank in June 2022" against "The Russian missile
+cruiser Moskva ... sunk on April 14", read from the dependency parse of ``bot/nli/pairing.py``.
+
+Why: a date in a claim narrows where support is sought, and a sentence written outside the claim's period weighs half
+in the decision (it is likely about another event), so a claim that moves an event to another month is left
+undecided, however plainly a report dates it. The substitution reading (``bot/nli/substitution.py``) leaves dates out:
+read by day, a claim dated by the day a report said something ("ISW reported on January 11 that ...") refuted its own
+sentence's event of January 9. Here a date is read only where both texts hang it on the same event verb (not a verb of
+saying, not "as of"), by month: the sentence must date that verb with a day in another month than the claim's, and
+hold no date in the claim's month. What it finds decides nothing alone: as with a substitution, the decision asks the
+verifier to read the claim with the sentence's date put back (``Redating.restored``) and refutes only where that reads
+as entailed and no other sentence supports the claim or dates the event in the claim's month
+(``bot/verdict/learned.py``). A repeated event (shelling, strikes) has other dates in other reports; the other
+sentences retrieved for the claim's own month are what stop it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from bot.nli.pairing import MAX_CHARS, parse
+from bot.text.lexicon import MONTH_NUMBER
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# Verbs a date of saying hangs on ("reported on June 3 that ..."): when a source spoke, not when the event happened.
+_SAYING = frozenset(
+    {"say", "report", "assess", "state", "claim", "note", "tell", "write", "add", "announce", "declare", "assert"}
+    | {"publish", "post", "confirm", "deny", "observe", "warn", "reiterate", "be", "have", "do", "accord"}
+)
+# Words before a month that make the phrase part of the date ("in early June", "on June 3", "by mid-June").
+_LEAD = frozenset({"in", "on", "during", "by", "early", "mid", "late", "the", "of", "-", "around", "since", "until"})
+_DAY = re.compile(r"\d{1,2}")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """A month (with its day and year where written) that a text hangs on one event verb."""
+
+    verb: str  # the verb's lemma
+    month: int
+    day: int | None
+    year: int | None
+    start: int  # character offsets of the date phrase in its text ("in June 2022", "on April 14")
+    end: int
+
+
+@dataclass(frozen=True)
+class Redating:
+    """The claim's date of an event (``claimed``) where the sentence dates the same verb in another month
+    (``stated``)."""
+
+    claimed: str
+    stated: str
+    restored: str  # the claim with the sentence's date in place of its own
+    month: int  # the claim's month, to ask other sentences whether they date the event then
+
+    def describe(self) -> str:
+        """In words for the reader."""
+        return f"the source dates it {self.stated} where the claim has {self.claimed}"
+
+
+def _verb_of(tok: Token) -> Token | None:
+    """The verb a date hangs on, through its preposition and any noun phrase ("the March 2024 attack" has none)."""
+    t = tok
+    while t.head.i != t.i:
+        if t.dep_ in ("pobj", "npadvmod", "nmod", "compound", "nummod", "appos", "prep", "conj", "cc"):
+            t = t.head
+            if t.pos_ in ("VERB", "AUX"):
+                return t
+            if t.pos_ == "NOUN" and t.dep_ not in ("pobj",):
+                return None  # a date that qualifies a noun ("the June 3 decree") is no date of the verb's event
+        else:
+            return None
+    return None
+
+
+def _as_of(tok: Token) -> bool:
+    doc = tok.doc
+    before = doc[max(0, tok.i - 3) : tok.i].text.lower()
+    return "as of" in before
+
+
+def event_dates(text: str, default_year: int | None = None) -> list[EventDate]:
+    """Each month of ``text`` that dates an event verb, with its day and year where written beside it."""
+    doc = parse(text)
+    out = []
+    for tok in doc:
+        if tok.text.lower() not in MONTH_NUMBER or not tok.text[0].isupper() or _as_of(tok):
+            continue
+        verb = _verb_of(tok)
+        if verb is None or verb.lemma_.lower() in _SAYING:
+            continue
+        start, end = tok.i, tok.i + 1
+        day = year = None
+        if end < len(doc) and _DAY.fullmatch(doc[end].text):
+            day, end = int(doc[end].text), end + 1
+        elif start > 0 and _DAY.fullmatch(doc[start - 1].text):
+            day, start = int(doc[start - 1].text), start - 1
+        if end < len(doc) and doc[end].text == "," and end + 1 < len(doc) and _YEAR.fullmatch(doc[end + 1].text):
+            end += 1
+        if end < len(doc) and _YEAR.fullmatch(doc[end].text):
+            year, end = int(doc[end].text), end + 1
+        while start > 0 and doc[start - 1].lower_ in _LEAD:
+            start -= 1
+        out.append(
+            EventDate(
+                verb.lemma_.lower(),
+                MONTH_NUMBER[tok.text.lower()],
+                day,
+                year or default_year,
+                doc[start].idx,
+                doc[end - 1].idx + len(doc[end - 1].text),
+            )
+        )
+    return out
+
+
+def _year_in(month: int, report: date) -> int:
+    """The year of a month a report names without one, the nearest to the report: a January report's "December 30"
+    is of the year before, an April report's "June 13" (a plan) of its own."""
+    return min(
+        (report.year - 1, report.year, report.year + 1),
+        key=lambda y: abs((y - report.year) * 12 + month - report.month),
+    )
+
+
+@lru_cache(maxsize=4096)
+def redatings(evidence: str, claim: str, report: date) -> tuple[Redating, ...]:
+    """Each event date of the claim that the sentence (from a report written on ``report``) puts on the same verb
+    with a day in another month, where the sentence names no date in the claim's month."""
+    if not evidence.strip() or not claim.strip() or max(len(evidence), len(claim)) > MAX_CHARS:
+        return ()
+    stated = [
+        d if d.year else EventDate(d.verb, d.month, d.day, _year_in(d.month, report), d.start, d.end)
+        for d in event_dates(evidence)
+    ]
+    months = {(d.month, d.year) for d in stated}
+    out = []
+    claimed = event_dates(claim)
+    for c in claimed:
+        if any(m == c.month and (c.year is None or y == c.year) for m, y in months):
+            continue  # the sentence dates something in the claim's month: no other date for the event
+        dated = [s for s in stated if s.day is not None]
+        for s in dated:
+            if s.verb != c.verb:
+                continue
+            year = s.year or report.year
+            said = evidence[s.start : s.end]
+            bare = re.sub(r"^(?:on|in|by|during|around)\s+", "", said)
+            restored = f"{claim[: c.start]}on {bare}, {year}{claim[c.end :]}"
+            out.append(Redating(claim[c.start : c.end], bare, restored, c.month))
+            break
+    return tuple(out)
+
+
+def dates_in(evidence: str, claim: str, month: int) -> bool:
+    """Whether the sentence dates one of the claim's event verbs in ``month``: it tells of the event then."""
+    verbs = {d.verb for d in event_dates(claim)}
+    return any(d.month == month and d.verb in verbs for d in event_dates(evidence))

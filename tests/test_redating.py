@@ -1,0 +1,83 @@
+"""The redating reading: a claim's event that its sentence dates in another month, and the dates that only look
+different or are not the event's (bot/nli/redating.py). Sentences are the reports' own; the claims are from the fit
+claims the reading was written on, or the Moskva case of the issue that asked for it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.nli.redating import Redating, dates_in, event_dates, redatings
+
+MOSKVA = (
+    "The Russian missile cruiser Moskva, flagship of the Black Sea Fleet, sunk on April 14 after a likely Ukrainian "
+    "anti-ship missile strike on April 13."
+)
+APRIL_14 = date(2022, 4, 14)
+OZARIANIVKA = (
+    "Geolocated imagery shows that Russian forces likely captured Ozarianivka (a village about 15km southwest of "
+    "Bakhmut) around November 27 and 28."
+)
+
+
+def test_an_event_dated_in_another_month_is_read_with_the_sentences_date_put_back():
+    (red,) = redatings(MOSKVA, "The Moskva sank in June 2022", APRIL_14)
+    assert (red.claimed, red.stated, red.month) == ("in June 2022", "April 14", 6)
+    assert red.restored == "The Moskva sank on April 14, 2022"
+    assert red.describe() == "the source dates it April 14 where the claim has in June 2022"
+
+
+def test_a_fit_claims_month_is_read_against_its_sentence():
+    claim = (
+        "According to ISW, geolocated imagery showed that Russian forces had likely captured Ozarianivka, about 15 km "
+        "southwest of Bakhmut, in mid-October 2022."
+    )
+    (red,) = redatings(OZARIANIVKA, claim, date(2022, 11, 28))
+    assert (red.claimed, red.stated) == ("in mid-October 2022", "November 27")
+    assert red.restored.endswith("southwest of Bakhmut, on November 27, 2022.")
+
+
+def test_a_month_a_january_report_names_without_a_year_is_of_the_year_before():
+    sentence = "Putin issued a decree on December 30 extending the one-time payment to Rosgvardia soldiers."
+    (red,) = redatings(sentence, "Putin issued a decree in October 2022 extending the payment", date(2023, 1, 2))
+    assert red.restored == "Putin issued a decree on December 30, 2022 extending the payment"
+
+
+@pytest.mark.parametrize(
+    ("evidence", "claim"),
+    [
+        # The same month, another day: a claim dated by its report, a range, a day late; not read.
+        (MOSKVA, "The Moskva sank on April 16, 2022"),
+        (MOSKVA, "The Moskva sank in April 2022"),
+        # A date of saying, not of the event: ISW's frame, a source's statement, "as of".
+        (MOSKVA, "ISW reported on June 3, 2022 that the Moskva sank."),
+        (MOSKVA, "According to ISW on May 1, 2022, the Moskva sank."),
+        (MOSKVA, "As of June 3, 2022, the Moskva had sunk."),
+        # The sentence names the claim's month too: it may date the event then.
+        (MOSKVA.replace("on April 13", "on June 13"), "The Moskva sank in June 2022"),
+        # A sentence that gives a month without a day does not date an event precisely enough to move the claim's.
+        ("The Moskva sank in April.", "The Moskva sank in June 2022"),
+        # A date that qualifies a noun is no date of the verb's event.
+        ("Russia implemented the November 2 decree on payments.", "Russia implemented the decree in July 2022."),
+    ],
+    ids=("same-month-day", "same-month", "frame", "according-to", "as-of", "claims-month", "month-only", "noun"),
+)
+def test_dates_that_are_not_the_events_other_date_are_not_read(evidence, claim):
+    assert redatings(evidence, claim, APRIL_14) == ()
+
+
+def test_a_lower_case_may_is_no_month():
+    assert event_dates("Russian forces may attack Kharkiv on 14 June.")[0].month == 6
+    assert all(d.month != 5 for d in event_dates("Russian forces may attack Kharkiv."))
+
+
+def test_a_sentence_dating_the_event_in_the_claims_month_is_found():
+    assert dates_in("Ukrainian sources said the Moskva sank on June 2.", "The Moskva sank in June 2022", 6)
+    assert not dates_in(MOSKVA, "The Moskva sank in June 2022", 6)
+
+
+def test_long_or_empty_texts_are_not_read():
+    assert redatings("", "The Moskva sank in June 2022", APRIL_14) == ()
+    assert redatings(MOSKVA + " x" * 1_500, "The Moskva sank in June 2022", APRIL_14) == ()
+    assert isinstance(Redating("in June", "April 14", "...", 6).describe(), str)
