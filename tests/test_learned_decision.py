@@ -333,21 +333,3 @@ def test_a_redating_decides_nothing_where_another_sentence_dates_the_event_in_th
     undated = _written(s, None)  # a report whose date is unknown: the year of "April 14" is not known either
     assert _undecided(_FakeReader(0.8)).decide(MOSKVA_IN_JUNE, [undated]).verdict == Verdict.NOT_ENOUGH_EVIDENCE
     assert _undecided(_FakeReader(0.5)).decide(MOSKVA_IN_JUNE, [s]).verdict == Verdict.NOT_ENOUGH_EVIDENCE
-
-
-DECREE = "Putin issued a decree on December 30 extending a November 2 decree on a one-time payment to soldiers."
-DECREE_IN_NOVEMBER = "On November 22, 2022, Putin issued a decree extending his November 2 decree on the payment."
-
-
-def test_a_sentence_dating_the_claims_event_otherwise_refutes_it_where_it_would_have_supported_it():
-    """The verifier reads "issued a decree on December 30" as entailing the claim that he issued it on November 22;
-    the parse reads the event's date otherwise, so the sentence refutes the claim instead."""
-    s = _written(_scored("isw-1", DECREE, (0.97, 0.02, 0.01)), "2023-01-02")
-    d = _sure_of_support().decide(DECREE_IN_NOVEMBER, [s])
-    assert d.verdict == Verdict.REFUTED and d.refute == [s] and d.slot_read and d.confidence == REDATED_REFUTED
-    # Another sentence supporting the claim with no other date read in it: nothing is decided.
-    other = _written(
-        _scored("isw-2", "Putin issued a decree on November 22 extending the payment.", (0.96, 0.03, 0.01)),
-        "2022-11-23",
-    )
-    assert _sure_of_support().decide(DECREE_IN_NOVEMBER, [s, other]).verdict != Verdict.REFUTED

@@ -17,9 +17,8 @@ sentences retrieved for the claim's own month are what stop it.
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -132,24 +131,10 @@ def _year_in(month: int, report: date) -> int:
     )
 
 
-# A claim dated by the report that told of its event ("On March 1, X happened" for an event of February 28) is
-# loosely right: a date the sentence gives counts as another only this far outside the claim's period.
-GRACE = timedelta(days=10)
-
-
-def _period(d: EventDate, year: int) -> tuple[date, date]:
-    """The days a claim's date names: its day, or its whole month."""
-    if d.day is not None:
-        day = date(year, d.month, min(d.day, monthrange(year, d.month)[1]))
-        return day, day
-    return date(year, d.month, 1), date(year, d.month, monthrange(year, d.month)[1])
-
-
 @lru_cache(maxsize=4096)
 def redatings(evidence: str, claim: str, report: date) -> tuple[Redating, ...]:
     """Each event date of the claim that the sentence (from a report written on ``report``) puts on the same verb
-    with a day more than ``GRACE`` outside the claim's period, where the sentence names no date in the claim's
-    month."""
+    with a day in another month, where the sentence names no date in the claim's month."""
     if not evidence.strip() or not claim.strip() or max(len(evidence), len(claim)) > MAX_CHARS:
         return ()
     stated = [
@@ -158,18 +143,18 @@ def redatings(evidence: str, claim: str, report: date) -> tuple[Redating, ...]:
     ]
     months = {(d.month, d.year) for d in stated}
     out = []
-    for c in event_dates(claim):
+    claimed = event_dates(claim)
+    for c in claimed:
         if any(m == c.month and (c.year is None or y == c.year) for m, y in months):
             continue  # the sentence dates something in the claim's month: no other date for the event
-        for s in stated:
-            if s.verb != c.verb or s.day is None or s.year is None:
+        dated = [s for s in stated if s.day is not None]
+        for s in dated:
+            if s.verb != c.verb:
                 continue
-            first, last = _period(c, c.year or s.year)
-            said = date(s.year, s.month, min(s.day, monthrange(s.year, s.month)[1]))
-            if first - GRACE <= said <= last + GRACE:
-                continue
-            bare = re.sub(r"^(?:on|in|by|during|around)\s+", "", evidence[s.start : s.end])
-            restored = f"{claim[: c.start]}on {bare}, {s.year}{claim[c.end :]}"
+            year = s.year or report.year
+            said = evidence[s.start : s.end]
+            bare = re.sub(r"^(?:on|in|by|during|around)\s+", "", said)
+            restored = f"{claim[: c.start]}on {bare}, {year}{claim[c.end :]}"
             out.append(Redating(claim[c.start : c.end], bare, restored, c.month))
             break
     return tuple(out)

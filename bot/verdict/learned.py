@@ -77,11 +77,10 @@ SUBSTITUTION_CANDIDATES = 3
 RESTORED_ENTAILS = 0.60
 SUPPORTED_ELSEWHERE = 0.50  # another candidate reading the claim as entailed this much: nothing is decided
 SUBSTITUTION_REFUTED = 0.90
-# REFUTED, stated: one of the claim's first candidates dates the claim's event more than a few days outside the
-# claim's period (``bot/nli/redating.py``), and either the decision would have said SUPPORTED on it (as with a swap),
-# or, undecided, the verifier reads the claim with that date put back as entailed (the substitution's bar), no other
-# candidate dates the event in the claim's month and none leans to support the claim. Stated as the substitution's
-# REFUTED: a sentence that states the claim's fact with another value.
+# REFUTED, stated: where the decision is undecided, one of the claim's first candidates dates the claim's event in
+# another month (``bot/nli/redating.py``), the verifier reads the claim with that date put back as entailed (the
+# substitution's bar), no other candidate dates the event in the claim's month and none leans to support the claim.
+# Stated as the substitution's REFUTED: a sentence that states the claim's fact with another value.
 REDATED_REFUTED = SUBSTITUTION_REFUTED
 
 
@@ -111,10 +110,9 @@ class LearnedDecision:
         related = sorted(scored, key=lambda c: (-c.overlap, c.retrieval_rank))
         attributed = claim_is_attributed(claim)
         # The verifier reads a claim that keeps its sentence's numbers, names and sides, paired the other way round,
-        # as entailed (``bot/nli/pairing.py`` says why), and one that moves its sentence's event to another month
-        # (``bot/nli/redating.py``): such a sentence supports nothing, so it can neither be the supporting half of a
-        # conflict, nor decide SUPPORTED, nor make it the lean.
-        swap = best.support is not None and _misread(best.support, claim)
+        # as entailed (``bot/nli/pairing.py`` says why): such a sentence supports nothing, so it can neither be the
+        # supporting half of a conflict, nor decide SUPPORTED, nor make it the lean.
+        swap = best.support is not None and swapped_pairing(best.support.text, claim) is not None
         if (
             best.support is not None
             and not swap
@@ -131,16 +129,19 @@ class LearnedDecision:
         verdict = CLASSES[k]
         sure = p[0] >= self.threshold(Verdict.SUPPORTED)
         if verdict == Verdict.SUPPORTED and best.support is not None and (swap or sure):
-            # The other sentences that support the claim as strongly, none with a swap or another date read in it.
-            agreeing = [c for c in _side(best.support, scored, "entail", attributed)[1:] if not _misread(c, claim)]
+            # The other sentences that support the claim as strongly, none with a swap read in it.
+            agreeing = [
+                c
+                for c in _side(best.support, scored, "entail", attributed)[1:]
+                if swapped_pairing(c.text, claim) is None
+            ]
             if not swap:
                 return Decision(verdict, round(float(p[0]), 4), [best.support, *agreeing], [], related)
             # Where the decision would have said SUPPORTED, the sentence refutes the claim (it states the same facts
             # paired otherwise), unless another sentence supports the claim with no swap read in it: then the parse,
             # not the claim, may be wrong, and nothing is decided.
             if sure and not agreeing:
-                stated = SWAP_REFUTED if swapped_pairing(best.support.text, claim) else REDATED_REFUTED
-                return Decision(Verdict.REFUTED, stated, [], [best.support], related, slot_read=True)
+                return Decision(Verdict.REFUTED, SWAP_REFUTED, [], [best.support], related, slot_read=True)
             k, verdict = 2, Verdict.NOT_ENOUGH_EVIDENCE
         if verdict == Verdict.REFUTED and best.refute is not None and p[1] >= self.threshold(verdict):
             return Decision(
@@ -299,15 +300,6 @@ def _side(lead: Scored, scored: Sequence[Scored], prob: str, attributed: bool) -
         and (prob == "entail" or c.contradict > c.entail)
     ]
     return [lead, *sorted(others, key=lambda c: -getattr(c, prob) * weight(c, attributed, prob == "entail"))]
-
-
-def _misread(c: Scored, claim: str) -> bool:
-    """Whether the parse reads the sentence as stating the claim's facts otherwise: two slots swapped, or the claim's
-    event dated more than a few days outside the claim's period (a sentence from a report of unknown date is not
-    read for dates)."""
-    if swapped_pairing(c.text, claim) is not None:
-        return True
-    return bool(c.written) and bool(redatings(c.text, claim, date.fromisoformat(c.written)))
 
 
 def _conflict(s: Scored, r: Scored, attributed: bool) -> bool:
