@@ -43,6 +43,8 @@ _FRAME = frozenset({"be", "have", "do", "say", "report", "assess", "state", "cla
 # Verbs of saying are one verb where a slot hangs on them ("stated on September 22", "said on September 21"): a claim
 # rewords them freely, and a date swapped between the statement and the thing stated is a swap whatever the verb.
 _SAYING = (_FRAME - {"be", "have", "do"}) | {"announce", "declare", "assert"}
+# Both: the verbs a claim's frame or a source's statement hangs on (``bot/nli/redating.py`` reads no event date there).
+REPORTING = _FRAME | _SAYING
 # Prepositions that mean the same place, written as one: where a thing is ("centers at the airbase", "in Syria") and
 # where a movement ends ("into the Kherson direction", "to the Kupyansk direction"). "out of" is read as "from".
 # "near" and "around" stay apart from "in": "in Kharkiv Oblast near Balakliya" nests one place in another.

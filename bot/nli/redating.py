@@ -22,17 +22,15 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bot.nli.pairing import MAX_CHARS, parse
+from bot.nli.pairing import MAX_CHARS, REPORTING, parse
 from bot.text.lexicon import MONTH_NUMBER
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-# Verbs a date of saying hangs on ("reported on June 3 that ..."): when a source spoke, not when the event happened.
-_SAYING = frozenset(
-    {"say", "report", "assess", "state", "claim", "note", "tell", "write", "add", "announce", "declare", "assert"}
-    | {"publish", "post", "confirm", "deny", "observe", "warn", "reiterate", "be", "have", "do", "accord"}
-)
+# Verbs a date of saying hangs on ("reported on June 3 that ...", "according to ISW on May 1"): when a source spoke or
+# published, not when the event happened.
+_SAYING = REPORTING | {"publish", "post", "confirm", "deny", "observe", "warn", "reiterate", "accord"}
 # Words before a month that make the phrase part of the date ("in early June", "on June 3", "by mid-June").
 _LEAD = frozenset({"in", "on", "during", "by", "early", "mid", "late", "the", "of", "-", "around", "since", "until"})
 _DAY = re.compile(r"\d{1,2}")
@@ -82,12 +80,13 @@ def _verb_of(tok: Token) -> Token | None:
 
 
 def _as_of(tok: Token) -> bool:
+    """Whether a month follows "as of": a date up to which something held, not when it happened."""
     doc = tok.doc
     before = doc[max(0, tok.i - 3) : tok.i].text.lower()
     return "as of" in before
 
 
-def event_dates(text: str, default_year: int | None = None) -> list[EventDate]:
+def event_dates(text: str) -> list[EventDate]:
     """Each month of ``text`` that dates an event verb, with its day and year where written beside it."""
     doc = parse(text)
     out = []
@@ -114,7 +113,7 @@ def event_dates(text: str, default_year: int | None = None) -> list[EventDate]:
                 verb.lemma_.lower(),
                 MONTH_NUMBER[tok.text.lower()],
                 day,
-                year or default_year,
+                year,
                 doc[start].idx,
                 doc[end - 1].idx + len(doc[end - 1].text),
             )
