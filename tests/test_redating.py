@@ -81,3 +81,17 @@ def test_long_or_empty_texts_are_not_read():
     assert redatings("", "The Moskva sank in June 2022", APRIL_14) == ()
     assert redatings(MOSKVA + " x" * 1_500, "The Moskva sank in June 2022", APRIL_14) == ()
     assert isinstance(Redating("in June", "April 14", "...", 6).describe(), str)
+
+
+def test_two_verbs_of_one_event_are_read_by_what_they_act_on():
+    """ "began direct assaults" and "launched direct assaults" are one event; "met Putin" and "held talks with Russian
+    officials" are not, though each sentence dates one thing (the absent fit claim a first version refuted)."""
+    sentence = "Russian forces began direct assaults on Severodonetsk on May 27 despite not having encircled the town."
+    claim = "Russian troops launched direct assaults on Severodonetsk in August 2022."
+    (red,) = redatings(sentence, claim, date(2022, 5, 27))
+    assert red.stated == "May 27"
+    grossi = (
+        "IAEA director general Rafael Grossi held talks with Russian officials on the creation of a security zone "
+        "around the plant on December 22."
+    )
+    assert redatings(grossi, "Rafael Grossi met Vladimir Putin on October 11, 2022.", date(2022, 12, 22)) == ()

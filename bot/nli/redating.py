@@ -5,19 +5,19 @@ Why: a date in a claim narrows where support is sought, and a sentence written o
 in the decision (it is likely about another event), so a claim that moves an event to another month is left
 undecided, however plainly a report dates it. The substitution reading (``bot/nli/substitution.py``) leaves dates out:
 read by day, a claim dated by the day a report said something ("ISW reported on January 11 that ...") refuted its own
-sentence's event of January 9. Here a date is read only where both texts hang it on the same event verb (not a verb of
-saying, not "as of"), by month: the sentence must date that verb with a day in another month than the claim's, and
-hold no date in the claim's month. What it finds decides nothing alone: as with a substitution, the decision asks the
-verifier to read the claim with the sentence's date put back (``Redating.restored``) and refutes only where that reads
-as entailed and no other sentence supports the claim or dates the event in the claim's month
-(``bot/verdict/learned.py``). A repeated event (shelling, strikes) has other dates in other reports; the other
-sentences retrieved for the claim's own month are what stop it.
+sentence's event of January 9. Here a date is read only where both texts hang it on one event (the same verb, or verbs
+acting on the same thing, never a verb of saying, never "as of"), by month: the sentence must date that event with a
+day in another month than the claim's, and hold no date in the claim's month. What it finds decides nothing alone:
+as with a substitution, the decision asks the verifier to read the claim with the sentence's date put back
+(``Redating.restored``) and refutes only where that reads as entailed and no other sentence supports the claim or
+dates the event in the claim's month (``bot/verdict/learned.py``). A repeated event (shelling, strikes) has other
+dates in other reports; the other sentences retrieved for the claim's own month are what stop it.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -42,6 +42,7 @@ class EventDate:
     """A month (with its day and year where written) that a text hangs on one event verb."""
 
     verb: str  # the verb's lemma
+    objects: frozenset[str]  # what the verb acts on (its object, or a passive verb's subject), by lemma
     month: int
     day: int | None
     year: int | None
@@ -79,6 +80,14 @@ def _verb_of(tok: Token) -> Token | None:
     return None
 
 
+def _objects(verb: Token) -> frozenset[str]:
+    """What a verb acts on, by lemma: its direct object, or the subject of a passive verb ("assaults" in "began direct
+    assaults", "manager" in "the manager was detained"). Two verbs of one event are often two words ("began" and
+    "launched", "detained" and "arrested"); what they act on is written alike."""
+    acted_on = (ch for ch in verb.children if ch.dep_ in ("dobj", "nsubjpass") and ch.pos_ != "PRON")
+    return frozenset(ch.lemma_.lower() for ch in acted_on)
+
+
 def _as_of(tok: Token) -> bool:
     """Whether a month follows "as of": a date up to which something held, not when it happened."""
     doc = tok.doc
@@ -111,6 +120,7 @@ def event_dates(text: str) -> list[EventDate]:
         out.append(
             EventDate(
                 verb.lemma_.lower(),
+                _objects(verb),
                 MONTH_NUMBER[tok.text.lower()],
                 day,
                 year,
@@ -136,10 +146,7 @@ def redatings(evidence: str, claim: str, report: date) -> tuple[Redating, ...]:
     with a day in another month, where the sentence names no date in the claim's month."""
     if not evidence.strip() or not claim.strip() or max(len(evidence), len(claim)) > MAX_CHARS:
         return ()
-    stated = [
-        d if d.year else EventDate(d.verb, d.month, d.day, _year_in(d.month, report), d.start, d.end)
-        for d in event_dates(evidence)
-    ]
+    stated = [d if d.year else replace(d, year=_year_in(d.month, report)) for d in event_dates(evidence)]
     months = {(d.month, d.year) for d in stated}
     out = []
     claimed = event_dates(claim)
@@ -148,8 +155,8 @@ def redatings(evidence: str, claim: str, report: date) -> tuple[Redating, ...]:
             continue  # the sentence dates something in the claim's month: no other date for the event
         dated = [s for s in stated if s.day is not None]
         for s in dated:
-            if s.verb != c.verb:
-                continue
+            if s.verb != c.verb and not s.objects & c.objects:
+                continue  # another verb acting on other things: another event
             year = s.year or report.year
             said = evidence[s.start : s.end]
             bare = re.sub(r"^(?:on|in|by|during|around)\s+", "", said)
@@ -160,6 +167,10 @@ def redatings(evidence: str, claim: str, report: date) -> tuple[Redating, ...]:
 
 
 def dates_in(evidence: str, claim: str, month: int) -> bool:
-    """Whether the sentence dates one of the claim's event verbs in ``month``: it tells of the event then."""
-    verbs = {d.verb for d in event_dates(claim)}
-    return any(d.month == month and d.verb in verbs for d in event_dates(evidence))
+    """Whether the sentence dates one of the claim's events (its verb, or what it acts on) in ``month``: it tells of
+    the event then."""
+    claimed = event_dates(claim)
+    return any(
+        d.month == month and any(d.verb == c.verb or d.objects & c.objects for c in claimed)
+        for d in event_dates(evidence)
+    )
