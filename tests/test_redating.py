@@ -25,7 +25,7 @@ def test_an_event_dated_in_another_month_is_read_with_the_sentences_date_put_bac
     (red,) = redatings(MOSKVA, "The Moskva sank in June 2022", APRIL_14)
     assert (red.claimed, red.stated, red.month) == ("in June 2022", "April 14", 6)
     assert red.restored == "The Moskva sank on April 14, 2022"
-    assert red.describe() == "the source dates it April 14 where the claim has in June 2022"
+    assert red.describe() == "the source dates it April 14 where the claim has June 2022"
 
 
 def test_a_fit_claims_month_is_read_against_its_sentence():

@@ -61,8 +61,9 @@ class Redating:
     month: int  # the claim's month, to ask other sentences whether they date the event then
 
     def describe(self) -> str:
-        """In words for the reader."""
-        return f"the source dates it {self.stated} where the claim has {self.claimed}"
+        """In words for the reader: the dates without their prepositions ("June 2022", not "in June 2022")."""
+        claimed = re.sub(r"^(?:on|in|by|during|around)\s+", "", self.claimed)
+        return f"the source dates it {self.stated} where the claim has {claimed}"
 
 
 def _verb_of(tok: Token) -> Token | None:
