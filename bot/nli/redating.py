@@ -34,6 +34,8 @@ _SAYING = REPORTING | {"publish", "post", "confirm", "deny", "observe", "warn", 
 # Words before a month that make the phrase part of the date ("in early June", "on June 3", "by mid-June").
 _LEAD = frozenset({"in", "on", "during", "by", "early", "mid", "late", "the", "of", "-", "around", "since", "until"})
 _DAY = re.compile(r"\d{1,2}")
+# The preposition a date phrase opens with, left out where the date is shown or put back ("on April 14" is "April 14").
+_PREPOSITION = re.compile(r"^(?:on|in|by|during|around)\s+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -62,8 +64,7 @@ class Redating:
 
     def describe(self) -> str:
         """In words for the reader: the dates without their prepositions ("June 2022", not "in June 2022")."""
-        claimed = re.sub(r"^(?:on|in|by|during|around)\s+", "", self.claimed)
-        return f"the source dates it {self.stated} where the claim has {claimed}"
+        return f"the source dates it {self.stated} where the claim has {_PREPOSITION.sub('', self.claimed)}"
 
 
 def _verb_of(tok: Token) -> Token | None:
@@ -149,19 +150,16 @@ def redatings(evidence: str, claim: str, report: date) -> tuple[Redating, ...]:
         return ()
     stated = [d if d.year else replace(d, year=_year_in(d.month, report)) for d in event_dates(evidence)]
     months = {(d.month, d.year) for d in stated}
+    dated = [s for s in stated if s.day is not None]
     out = []
-    claimed = event_dates(claim)
-    for c in claimed:
+    for c in event_dates(claim):
         if any(m == c.month and (c.year is None or y == c.year) for m, y in months):
             continue  # the sentence dates something in the claim's month: no other date for the event
-        dated = [s for s in stated if s.day is not None]
         for s in dated:
             if s.verb != c.verb and not s.objects & c.objects:
                 continue  # another verb acting on other things: another event
-            year = s.year or report.year
-            said = evidence[s.start : s.end]
-            bare = re.sub(r"^(?:on|in|by|during|around)\s+", "", said)
-            restored = f"{claim[: c.start]}on {bare}, {year}{claim[c.end :]}"
+            bare = _PREPOSITION.sub("", evidence[s.start : s.end])
+            restored = f"{claim[: c.start]}on {bare}, {s.year}{claim[c.end :]}"
             out.append(Redating(claim[c.start : c.end], bare, restored, c.month))
             break
     return tuple(out)

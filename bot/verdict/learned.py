@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -168,10 +168,7 @@ class LearnedDecision:
         (``SUBSTITUTION_REFUTED`` says when), or None."""
         if self.reader is None:
             return None
-        for c in scored[:SUBSTITUTION_CANDIDATES]:
-            others = [o for o in scored if o is not c]
-            if any(o.entail >= SUPPORTED_ELSEWHERE for o in others):
-                continue  # another sentence supports the claim as it is: two reports, two values, nothing decided
+        for c, others in _unsupported_elsewhere(scored):
             for sub in substitutions(c.text, claim):
                 if self._restored_entailed(c, sub) and not any(holds(o.text, claim, sub.slot) for o in others):
                     return c
@@ -182,11 +179,8 @@ class LearnedDecision:
         (``REDATED_REFUTED`` says when), or None."""
         if self.reader is None:
             return None
-        for c in scored[:SUBSTITUTION_CANDIDATES]:
+        for c, others in _unsupported_elsewhere(scored):
             if not c.written:
-                continue
-            others = [o for o in scored if o is not c]
-            if any(o.entail >= SUPPORTED_ELSEWHERE for o in others):
                 continue
             for red in redatings(c.text, claim, date.fromisoformat(c.written)):
                 if self._restored_entailed(c, red) and not any(dates_in(o.text, claim, red.month) for o in others):
@@ -288,6 +282,16 @@ def named_decision(
     isw = LearnedDecision.load(ISW_DECISION).with_reader(reader)
     inner = isw.only(Verdict.REFUTED) if name == "isw-refuted" else isw
     return SourceGatedDecision(inner, base.decide, source_of).decide
+
+
+def _unsupported_elsewhere(scored: Sequence[Scored]) -> Iterator[tuple[Scored, list[Scored]]]:
+    """Each of the claim's first candidates (``SUBSTITUTION_CANDIDATES``) with the others, where no other candidate
+    supports the claim as it is (``SUPPORTED_ELSEWHERE``): otherwise two reports give two values and nothing is decided
+    by a slot read in one of them."""
+    for c in scored[:SUBSTITUTION_CANDIDATES]:
+        others = [o for o in scored if o is not c]
+        if not any(o.entail >= SUPPORTED_ELSEWHERE for o in others):
+            yield c, others
 
 
 def _side(lead: Scored, scored: Sequence[Scored], prob: str, attributed: bool) -> list[Scored]:
