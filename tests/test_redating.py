@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from bot.nli.redating import Redating, dates_in, event_dates, redatings
+from bot.nli.redating import Redating, dates_in, event_dates, redatings, statement_dates
 
 MOSKVA = (
     "The Russian missile cruiser Moskva, flagship of the Black Sea Fleet, sunk on April 14 after a likely Ukrainian "
@@ -103,3 +103,41 @@ def test_only_the_claims_own_verb_dates_the_event_in_the_claims_month():
     claim = "Russian troops launched direct assaults on Severodonetsk in August 2022."
     assert not dates_in("Russian forces began direct assaults on Lysychansk on August 3.", claim, 8)
     assert dates_in("Russian troops launched direct assaults on Lysychansk on August 3.", claim, 8)
+
+
+PESKOV = "Kremlin Spokesperson Dmitry Peskov stated on March 31 that negotiations with Ukraine would continue online."
+
+
+def test_a_statement_dated_in_another_month_by_the_same_speaker_is_read():
+    """A claim that moves when someone said something: the speaker is the event, whatever the verb of saying."""
+    (red,) = redatings(PESKOV, "Dmitry Peskov told reporters on July 5, 2022 that talks would continue.", APRIL_14)
+    assert (red.claimed, red.stated, red.month) == ("on July 5, 2022", "March 31", 7)
+    assert red.restored == "Dmitry Peskov told reporters on March 31, 2022 that talks would continue."
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # another speaker: another statement
+        "Ukrainian officials stated on July 5, 2022 that negotiations would continue online.",
+        # a day or two away: a claim may date a statement by the report that told of it
+        "On April 1, 2022, Dmitry Peskov said that negotiations with Ukraine would continue online.",
+        # the same month
+        "Dmitry Peskov said on March 2, 2022 that negotiations would continue.",
+    ],
+    ids=("other-speaker", "report-day", "same-month"),
+)
+def test_statements_that_are_not_redated_are_not_read(claim):
+    assert redatings(PESKOV, claim, APRIL_14) == ()
+
+
+def test_a_statement_has_a_speaker_and_an_event_date_is_not_a_statement():
+    (said,) = statement_dates(PESKOV)
+    assert "peskov" in said.objects and said.month == 3
+    assert statement_dates(MOSKVA) == [] and all(d.verb != said.verb for d in event_dates(PESKOV))
+
+
+def test_the_same_speaker_in_the_claims_month_dates_the_statement_then():
+    claim = "Dmitry Peskov said on July 5, 2022 that negotiations would continue."
+    assert dates_in("Peskov stated on July 12 that the talks had stalled.", claim, 7)
+    assert not dates_in("Zelensky stated on July 12 that the talks had stalled.", claim, 7)

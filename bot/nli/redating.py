@@ -17,6 +17,7 @@ dates in other reports; the other sentences retrieved for the claim's own month 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -26,7 +27,7 @@ from bot.nli.pairing import MAX_CHARS, REPORTING, parse
 from bot.text.lexicon import MONTH_NUMBER
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 # Verbs a date of saying hangs on ("reported on June 3 that ...", "according to ISW on May 1"): when a source spoke or
 # published, not when the event happened.
@@ -37,6 +38,12 @@ _DAY = re.compile(r"\d{1,2}")
 # The preposition a date phrase opens with, left out where the date is shown or put back ("on April 14" is "April 14").
 _PREPOSITION = re.compile(r"^(?:on|in|by|during|around)\s+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# The verb a statement's date is read on: any verb of saying ("said", "told reporters", "stated"), one event where its
+# speaker is the same.
+STATEMENT = "<statement>"
+# A statement dated this close to the claim's date is not read as redated: a claim may date a statement by the day a
+# report told of it ("On April 1, Zelensky said" from an April 1 report of his March 31 words).
+STATEMENT_SLACK_DAYS = 15
 
 
 @dataclass(frozen=True)
@@ -97,40 +104,56 @@ def _as_of(tok: Token) -> bool:
     return "as of" in before
 
 
-def event_dates(text: str) -> list[EventDate]:
-    """Each month of ``text`` that dates an event verb, with its day and year where written beside it."""
+def _date_at(doc: Doc, tok: Token) -> tuple[int | None, int | None, int, int]:
+    """The day and year written beside a month token, and the character span of the whole date phrase."""
+    start, end = tok.i, tok.i + 1
+    day = year = None
+    if end < len(doc) and _DAY.fullmatch(doc[end].text):
+        day, end = int(doc[end].text), end + 1
+    elif start > 0 and _DAY.fullmatch(doc[start - 1].text):
+        day, start = int(doc[start - 1].text), start - 1
+    if end < len(doc) and doc[end].text == "," and end + 1 < len(doc) and _YEAR.fullmatch(doc[end + 1].text):
+        end += 1
+    if end < len(doc) and _YEAR.fullmatch(doc[end].text):
+        year, end = int(doc[end].text), end + 1
+    while start > 0 and doc[start - 1].lower_ in _LEAD:
+        start -= 1
+    return day, year, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def _speakers(verb: Token) -> frozenset[str]:
+    """Who says it, by lemma: the names in a verb of saying's subject ("Putin", "Klimenko"), else its nouns ("the
+    General Staff" has names; "officials" has none). A statement is one event only where its speaker is the same."""
+    subject = [t for ch in verb.children if ch.dep_ == "nsubj" for t in ch.subtree]
+    names = frozenset(t.lemma_.lower() for t in subject if t.pos_ == "PROPN")
+    return names or frozenset(t.lemma_.lower() for t in subject if t.pos_ == "NOUN")
+
+
+def _dates(text: str, saying: bool) -> list[EventDate]:
+    """Each month of ``text`` that dates a verb: an event verb (``saying`` False) or a verb of saying (True, the
+    verb read as ``STATEMENT`` and its speakers as what it acts on)."""
     doc = parse(text)
     out = []
     for tok in doc:
         if tok.text.lower() not in MONTH_NUMBER or not tok.text[0].isupper() or _as_of(tok):
             continue
         verb = _verb_of(tok)
-        if verb is None or verb.lemma_.lower() in _SAYING:
+        if verb is None or (verb.lemma_.lower() in _SAYING) != saying:
             continue
-        start, end = tok.i, tok.i + 1
-        day = year = None
-        if end < len(doc) and _DAY.fullmatch(doc[end].text):
-            day, end = int(doc[end].text), end + 1
-        elif start > 0 and _DAY.fullmatch(doc[start - 1].text):
-            day, start = int(doc[start - 1].text), start - 1
-        if end < len(doc) and doc[end].text == "," and end + 1 < len(doc) and _YEAR.fullmatch(doc[end + 1].text):
-            end += 1
-        if end < len(doc) and _YEAR.fullmatch(doc[end].text):
-            year, end = int(doc[end].text), end + 1
-        while start > 0 and doc[start - 1].lower_ in _LEAD:
-            start -= 1
-        out.append(
-            EventDate(
-                verb.lemma_.lower(),
-                _objects(verb),
-                MONTH_NUMBER[tok.text.lower()],
-                day,
-                year,
-                doc[start].idx,
-                doc[end - 1].idx + len(doc[end - 1].text),
-            )
-        )
+        day, year, start, end = _date_at(doc, tok)
+        lemma, acted_on = (STATEMENT, _speakers(verb)) if saying else (verb.lemma_.lower(), _objects(verb))
+        out.append(EventDate(lemma, acted_on, MONTH_NUMBER[tok.text.lower()], day, year, start, end))
     return out
+
+
+def event_dates(text: str) -> list[EventDate]:
+    """Each month of ``text`` that dates an event verb, with its day and year where written beside it."""
+    return _dates(text, saying=False)
+
+
+def statement_dates(text: str) -> list[EventDate]:
+    """Each month of ``text`` that dates a statement ("Putin said on September 16 that ..."), with who made it."""
+    return [d for d in _dates(text, saying=True) if d.objects]
 
 
 def _year_in(month: int, report: date) -> int:
@@ -144,19 +167,26 @@ def _year_in(month: int, report: date) -> int:
 
 @lru_cache(maxsize=4096)
 def redatings(evidence: str, claim: str, report: date) -> tuple[Redating, ...]:
-    """Each event date of the claim that the sentence (from a report written on ``report``) puts on the same verb
-    with a day in another month, where the sentence names no date in the claim's month."""
+    """Each date of the claim's events and statements that the sentence (from a report written on ``report``) puts on
+    the same event with a day in another month, where the sentence names no such date in the claim's month."""
     if not evidence.strip() or not claim.strip() or max(len(evidence), len(claim)) > MAX_CHARS:
         return ()
-    stated = [d if d.year else replace(d, year=_year_in(d.month, report)) for d in event_dates(evidence)]
+    return _redated(evidence, claim, report, event_dates) + _redated(evidence, claim, report, statement_dates)
+
+
+def _redated(evidence: str, claim: str, report: date, read: Callable[[str], list[EventDate]]) -> tuple[Redating, ...]:
+    stated = [d if d.year else replace(d, year=_year_in(d.month, report)) for d in read(evidence)]
     months = {(d.month, d.year) for d in stated}
     dated = [s for s in stated if s.day is not None]
     out = []
-    for c in event_dates(claim):
+    for c in read(claim):
         if any(m == c.month and (c.year is None or y == c.year) for m, y in months):
             continue  # the sentence dates something in the claim's month: no other date for the event
         for s in dated:
-            if s.verb != c.verb and not s.objects & c.objects:
+            if s.verb == STATEMENT:
+                if not s.objects & c.objects or _close(c, s):
+                    continue  # another speaker, or a date a claim may have taken from a report
+            elif s.verb != c.verb and not s.objects & c.objects:
                 continue  # another verb acting on other things: another event
             bare = _PREPOSITION.sub("", evidence[s.start : s.end])
             restored = f"{claim[: c.start]}on {bare}, {s.year}{claim[c.end :]}"
@@ -165,9 +195,24 @@ def redatings(evidence: str, claim: str, report: date) -> tuple[Redating, ...]:
     return tuple(out)
 
 
+def _close(c: EventDate, s: EventDate) -> bool:
+    """Whether the claim's date of a statement lies within ``STATEMENT_SLACK_DAYS`` of the sentence's."""
+    assert s.year is not None and s.day is not None
+    if c.day is None:
+        return False
+    try:
+        claimed = date(c.year or s.year, c.month, c.day)
+    except ValueError:
+        return False
+    return abs((claimed - date(s.year, s.month, s.day)).days) < STATEMENT_SLACK_DAYS
+
+
 def dates_in(evidence: str, claim: str, month: int) -> bool:
     """Whether the sentence dates one of the claim's event verbs in ``month``: it tells of the event then. By the verb
     alone, not what it acts on: a sentence acting on the same thing in the claim's month ("counterattacks" that
     "continue to threaten") is often another event, and would stop a reading its date decides (held-out set 36)."""
     verbs = {d.verb for d in event_dates(claim)}
-    return any(d.month == month and d.verb in verbs for d in event_dates(evidence))
+    speakers = frozenset().union(*(d.objects for d in statement_dates(claim)))
+    return any(d.month == month and d.verb in verbs for d in event_dates(evidence)) or any(
+        d.month == month and d.objects & speakers for d in statement_dates(evidence)
+    )
