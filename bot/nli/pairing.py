@@ -328,6 +328,8 @@ def _moved(
             taken = (cl_places[a] & ev_places[b]) - ev_places[a] - cl_places[b]
             if b == a or not taken:
                 continue
+            if (kind(in_claim[a][0]) == "date") != (kind(in_claim[b][0]) == "date"):
+                continue  # a date and another slot: a date hangs on the event, a place on where it was
             if any(_one_phrase(x, y) for found in (in_evidence, in_claim) for x in found[a] for y in found[b]):
                 continue
             if not any(len(place) == 2 for place in taken) and not cl_places[b] & ev_places[a]:
