@@ -26,14 +26,13 @@ from typing import TYPE_CHECKING
 from bot.nli.pairing import MAX_CHARS, REPORTING, parse
 from bot.text.lexicon import MONTH_NUMBER
 from bot.text.words import content_words, overlap
-from index.sentences import sentence_spans
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 # Verbs a date of saying hangs on ("reported on June 3 that ...", "according to ISW on May 1"): when a source spoke or
 # published, not when the event happened.
-_SAYING = REPORTING | {"publish", "post", "confirm", "deny", "observe", "warn", "reiterate", "accord", "suggest"}
+_SAYING = REPORTING | {"publish", "post", "confirm", "deny", "observe", "warn", "reiterate", "accord"}
 # Words before a month that make the phrase part of the date ("in early June", "on June 3", "by mid-June").
 _LEAD = frozenset({"in", "on", "during", "by", "early", "mid", "late", "the", "of", "-", "around", "since", "until"})
 _DAY = re.compile(r"\d{1,2}")
@@ -209,11 +208,7 @@ def _redated(evidence: str, claim: str, report: date, read: Callable[[str], list
 
 def _restates(evidence: str, claim: str) -> bool:
     """Whether the sentence carries ``RESTATED`` of the claim's content words (its months, days and years left out) and
-    every name the claim gives (a capitalised word not opening the claim, prefix-matched as ``overlap`` does). One
-    sentence only: of two read together, one may restate the claim while the other dates another event (held-out set
-    40: "strikes on December 25" beside "Putin could have been seeking to secure a 36-hour pause")."""
-    if len(sentence_spans(evidence)) != 1:
-        return False
+    every name the claim gives (a capitalised word not opening the claim, prefix-matched as ``overlap`` does)."""
     words = {w for w in content_words(claim) if w not in MONTH_NUMBER and not w.isdigit()}
     stems = {w[:5] for w in content_words(evidence)}
     names = {w.lower().strip("'’") for w in _NAME.findall(claim)} - set(MONTH_NUMBER)
