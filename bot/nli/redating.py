@@ -5,9 +5,11 @@ Why: a date in a claim narrows where support is sought, and a sentence written o
 in the decision (it is likely about another event), so a claim that moves an event to another month is left
 undecided, however plainly a report dates it. The substitution reading (``bot/nli/substitution.py``) leaves dates out:
 read by day, a claim dated by the day a report said something ("ISW reported on January 11 that ...") refuted its own
-sentence's event of January 9. Here a date is read only where both texts hang it on one event (the same verb, or verbs
-acting on the same thing, never a verb of saying, never "as of"), by month: the sentence must date that event with a
-day in another month than the claim's, and hold no date in the claim's month. What it finds decides nothing alone:
+sentence's event of January 9. Here a date is read only where both texts hang it on one event, never "as of": the same
+verb, verbs acting on the same thing, any verbs where each text dates one event and the sentence restates the claim
+(``RESTATED``), or, for a date on a verb of saying, a statement by the same speaker (``STATEMENT``) dated apart enough
+that the claim did not take its report's day. It reads by month: the sentence must date that event with a day in
+another month than the claim's, and hold no such date in the claim's month. What it finds decides nothing alone:
 as with a substitution, the decision asks the verifier to read the claim with the sentence's date put back
 (``Redating.restored``) and refutes only where that reads as entailed and no other sentence supports the claim or
 dates the event in the claim's month (``bot/verdict/learned.py``). A repeated event (shelling, strikes) has other
@@ -184,6 +186,8 @@ def redatings(evidence: str, claim: str, report: date) -> tuple[Redating, ...]:
 
 
 def _redated(evidence: str, claim: str, report: date, read: Callable[[str], list[EventDate]]) -> tuple[Redating, ...]:
+    """``redatings`` for one kind of date: events (``event_dates``) or statements (``statement_dates``), each matched
+    only with its own kind."""
     stated = [d if d.year else replace(d, year=_year_in(d.month, report)) for d in read(evidence)]
     months = {(d.month, d.year) for d in stated}
     dated = [s for s in stated if s.day is not None]
