@@ -171,3 +171,14 @@ def test_a_sentence_that_leaves_out_a_name_of_the_claim_does_not_restate_it():
     )
     assert redatings(sentence, claim, date(2022, 12, 22)) == ()
     assert redatings(sentence, claim.replace("Vladimir Putin", "Russian officials"), date(2022, 12, 22))
+
+
+def test_a_date_on_suggested_is_a_statements_date():
+    """ "ISW suggested on January 5, 2023 that ..." dates what ISW said, not the event it is about: read as an event
+    date, a sentence restating the claim beside one that dates another event refuted this true claim of held-out set 22
+    (set 40's run)."""
+    claim = (
+        "ISW suggested on January 5, 2023 that Putin may have been trying to obtain a 36-hour pause so that Russian "
+        "troops could rest, recover and reorient before relaunching offensives in critical sectors of the front."
+    )
+    assert event_dates(claim) == [] and [d.month for d in statement_dates(claim)] == [1]

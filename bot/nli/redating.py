@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 # Verbs a date of saying hangs on ("reported on June 3 that ...", "according to ISW on May 1"): when a source spoke or
 # published, not when the event happened.
-_SAYING = REPORTING | {"publish", "post", "confirm", "deny", "observe", "warn", "reiterate", "accord"}
+_SAYING = REPORTING | {"publish", "post", "confirm", "deny", "observe", "warn", "reiterate", "accord", "suggest"}
 # Words before a month that make the phrase part of the date ("in early June", "on June 3", "by mid-June").
 _LEAD = frozenset({"in", "on", "during", "by", "early", "mid", "late", "the", "of", "-", "around", "since", "until"})
 _DAY = re.compile(r"\d{1,2}")
