@@ -182,18 +182,22 @@ def redatings(evidence: str, claim: str, report: date) -> tuple[Redating, ...]:
     the same event with a day in another month, where the sentence names no such date in the claim's month."""
     if not evidence.strip() or not claim.strip() or max(len(evidence), len(claim)) > MAX_CHARS:
         return ()
-    return _redated(evidence, claim, report, event_dates) + _redated(evidence, claim, report, statement_dates)
+    events = _redated(evidence, claim, report, event_dates, _restates(evidence, claim))
+    return events + _redated(evidence, claim, report, statement_dates, restates=False)
 
 
-def _redated(evidence: str, claim: str, report: date, read: Callable[[str], list[EventDate]]) -> tuple[Redating, ...]:
+def _redated(
+    evidence: str, claim: str, report: date, read: Callable[[str], list[EventDate]], restates: bool
+) -> tuple[Redating, ...]:
     """``redatings`` for one kind of date: events (``event_dates``) or statements (``statement_dates``), each matched
-    only with its own kind."""
+    only with its own kind; ``restates``: whether the sentence restates the claim (``_restates``), which joins two
+    event verbs where each text dates one event."""
     stated = [d if d.year else replace(d, year=_year_in(d.month, report)) for d in read(evidence)]
     months = {(d.month, d.year) for d in stated}
     dated = [s for s in stated if s.day is not None]
     out = []
     claimed = read(claim)
-    restated = len(claimed) == 1 and len(stated) == 1 and _restates(evidence, claim)
+    restated = restates and len(claimed) == 1 and len(stated) == 1
     for c in claimed:
         if any(m == c.month and (c.year is None or y == c.year) for m, y in months):
             continue  # the sentence dates something in the claim's month: no other date for the event
@@ -214,9 +218,8 @@ def _restates(evidence: str, claim: str) -> bool:
     """Whether the sentence carries ``RESTATED`` of the claim's content words (its months, days and years left out) and
     every name the claim gives (a capitalised word not opening the claim, prefix-matched as ``overlap`` does)."""
     words = {w for w in content_words(claim) if w not in MONTH_NUMBER and not w.isdigit()}
-    stems = {w[:5] for w in content_words(evidence)}
     names = {w.lower().strip("'’") for w in _NAME.findall(claim)} - set(MONTH_NUMBER)
-    return overlap(words, evidence) >= RESTATED and all(n[:5] in stems for n in names)
+    return overlap(words, evidence) >= RESTATED and (not names or overlap(names, evidence) == 1.0)
 
 
 def _close(c: EventDate, s: EventDate) -> bool:
