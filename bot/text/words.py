@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import re
 
-from bot.text.lexicon import IRREGULAR_FORMS, STOP_WORDS
+from bot.text.lexicon import STOP_WORDS
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*")
 
 
 def content_words(text: str) -> set[str]:
-    """Lower-cased words and numbers of ``text`` less the stop-words (possessives and trailing punctuation cut), an
-    irregular verb's past form as its base form ("sunk" as "sink": ``IRREGULAR_FORMS`` says why)."""
-    words = {w.lower().strip("'’").rstrip(".,") for w in WORD.findall(text)}
-    return {IRREGULAR_FORMS.get(w, w) for w in words} - STOP_WORDS
+    """Lower-cased words and numbers of ``text`` less the stop-words (possessives and trailing punctuation cut)."""
+    return {w.lower().strip("'’").rstrip(".,") for w in WORD.findall(text)} - STOP_WORDS
 
 
 def overlap(claim_words: set[str], sentence: str) -> float:
