@@ -75,7 +75,9 @@ def test_the_plan_searches_the_rewrites_and_keeps_the_question_s_dates_as_its_pe
     assert p.period is not None and p.period[0].isoformat() == "2022-10-01"
     assert p.filters == {"as_of": None, "date_from": None, "date_to": None}  # a preference, no filter
     claim = plan(CheckRequest.of("Sergey Surovikin commanded Russian forces in Ukraine in October 2022"))
-    assert claim.kind == Kind.CLAIM and claim.query.rewrites == ()
+    assert claim.kind == Kind.CLAIM and claim.query.rewrites == (
+        "Sergey Surovikin commanded Russian forces in Ukraine",
+    )
 
 
 def test_without_dates_drops_the_dates_the_plan_reads_and_keeps_the_rest():

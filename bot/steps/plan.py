@@ -26,6 +26,15 @@ _QUESTION = re.compile(
 )
 
 
+def undated(claim: str, window: tuple[date, date] | None) -> tuple[str, ...]:
+    """A dated claim without its dates, searched beside it: the date's words ("June 2022") rank the reports that name
+    that month, and a claim that moves an event to another month then never meets the report that dates it."""
+    if window is None:
+        return ()
+    bare = without_dates(claim).strip(" ,;:")
+    return (bare,) if bare and bare != claim else ()
+
+
 def kind_of(claim: str) -> Kind:
     return Kind.QUESTION if claim.endswith("?") or _QUESTION.match(claim) else Kind.CLAIM
 
@@ -68,7 +77,7 @@ def plan(
         top_k=req.top_k or top_k,
         max_per_report=max_per_report,
         candidates=candidates,
-        rewrites=rewrites(req.claim) if kind == Kind.QUESTION else (),
+        rewrites=rewrites(req.claim) if kind == Kind.QUESTION else undated(req.claim, understood.window),
     )
     return Plan(req, kind, filters, tuple(notes), period, query)
 
