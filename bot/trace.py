@@ -29,7 +29,8 @@ class Query:
     max_per_report: int = 2
     candidates: int = 40
     # A question reworded as report sentences state its answer ("Who commanded X?" -> "commander of X"): searched
-    # beside ``text``, which a question's wording alone often misses. Empty for a claim.
+    # beside ``text``, which a question's wording alone often misses. For a dated claim, the claim without its dates
+    # (``bot.steps.plan.undated``); empty for a claim that names no date.
     rewrites: tuple[str, ...] = ()
 
     @property

@@ -6,7 +6,8 @@ and reports written during the period rank a little higher.
 
 A question is also reworded as the report sentences that answer it are written (``rewrites``): reports state facts
 ("Army General Sergey Surovikin, the new commander of the Russian operation in Ukraine"), they do not ask "Who
-commanded Russian forces in October 2022?", and the question's wording alone, dense or keywords, misses them.
+commanded Russian forces in October 2022?", and the question's wording alone, dense or keywords, misses them. A
+dated claim is searched without its dates too (``undated``), so a report that dates its event otherwise can be read.
 """
 
 from __future__ import annotations
