@@ -19,7 +19,6 @@ from bot.verdict.learned import (
     BASE_DECISION,
     ISW_DECISION,
     REDATED_REFUTED,
-    REDATING_CANDIDATES,
     SUBSTITUTION_CANDIDATES,
     SUBSTITUTION_REFUTED,
     SWAP_REFUTED,
@@ -334,17 +333,3 @@ def test_a_redating_decides_nothing_where_another_sentence_dates_the_event_in_th
     undated = _written(s, None)  # a report whose date is unknown: the year of "April 14" is not known either
     assert _undecided(_FakeReader(0.8)).decide(MOSKVA_IN_JUNE, [undated]).verdict == Verdict.NOT_ENOUGH_EVIDENCE
     assert _undecided(_FakeReader(0.5)).decide(MOSKVA_IN_JUNE, [s]).verdict == Verdict.NOT_ENOUGH_EVIDENCE
-
-
-def test_a_redating_is_read_in_the_first_five_candidates_a_substitution_in_the_first_three():
-    """The claim's date words rank its own month's sentences first, so the sentence dating its event elsewhere sits
-    lower than a substituted value's: the redating reads five candidates, never more."""
-    s = _written(_scored("isw-1", MOSKVA, (0.1, 0.3, 0.6)), "2022-04-14")
-    unrelated = [
-        _written(_scored(f"isw-{i}", f"Shelling continued near Kharkiv on day {i}.", (0.1, 0.8, 0.1)), "2022-06-20")
-        for i in range(2, 9)
-    ]
-    fourth = [*unrelated[:3], s]
-    assert _undecided(_FakeReader(0.8)).decide(MOSKVA_IN_JUNE, fourth).verdict == Verdict.REFUTED
-    sixth = [*unrelated[:REDATING_CANDIDATES], s]
-    assert _undecided(_FakeReader(0.8)).decide(MOSKVA_IN_JUNE, sixth).verdict == Verdict.NOT_ENOUGH_EVIDENCE

@@ -82,9 +82,6 @@ SUBSTITUTION_REFUTED = 0.90
 # substitution's bar), no other candidate dates the event in the claim's month and none leans to support the claim.
 # Stated as the substitution's REFUTED: a sentence that states the claim's fact with another value.
 REDATED_REFUTED = SUBSTITUTION_REFUTED
-# The redating reading reads the claim's first five candidates, not three: a claim's date words rank the sentences of
-# its own month first, so the sentence that dates its event in another month sits lower than a substitution's.
-REDATING_CANDIDATES = 5
 
 
 @dataclass(frozen=True)
@@ -182,7 +179,7 @@ class LearnedDecision:
         (``REDATED_REFUTED`` says when), or None."""
         if self.reader is None:
             return None
-        for c, others in _unsupported_elsewhere(scored, REDATING_CANDIDATES):
+        for c, others in _unsupported_elsewhere(scored):
             if not c.written:
                 continue
             for red in redatings(c.text, claim, date.fromisoformat(c.written)):
@@ -287,13 +284,11 @@ def named_decision(
     return SourceGatedDecision(inner, base.decide, source_of).decide
 
 
-def _unsupported_elsewhere(
-    scored: Sequence[Scored], first: int = SUBSTITUTION_CANDIDATES
-) -> Iterator[tuple[Scored, list[Scored]]]:
-    """Each of the claim's ``first`` candidates with the others, where no other candidate supports the claim as it is
-    (``SUPPORTED_ELSEWHERE``): otherwise two reports give two values and nothing is decided by a slot read in one of
-    them."""
-    for c in scored[:first]:
+def _unsupported_elsewhere(scored: Sequence[Scored]) -> Iterator[tuple[Scored, list[Scored]]]:
+    """Each of the claim's first candidates (``SUBSTITUTION_CANDIDATES``) with the others, where no other candidate
+    supports the claim as it is (``SUPPORTED_ELSEWHERE``): otherwise two reports give two values and nothing is decided
+    by a slot read in one of them."""
+    for c in scored[:SUBSTITUTION_CANDIDATES]:
         others = [o for o in scored if o is not c]
         if not any(o.entail >= SUPPORTED_ELSEWHERE for o in others):
             yield c, others
