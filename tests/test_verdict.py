@@ -247,3 +247,18 @@ def test_the_sentence_closer_to_the_claim_decides_between_support_and_refutation
     assert d.verdict == Verdict.SUPPORTED  # not Verdict.CONFLICTING: the contradiction is about another subject
     table = {(S_NO, CLAIM): (0.05, 0.05, 0.8), (other, CLAIM): (0.85, 0.05, 0.1)}
     assert decide(CLAIM, cands_for([("a", S_NO), ("b", other)], table), th).verdict == Verdict.REFUTED
+
+
+def test_candidates_are_ranked_by_the_claims_words_less_its_dates():
+    """A claim's date words would rank every sentence of its own month above the one that dates its event in another
+    month, which must be read to refute it; the candidate's own overlap still counts the dates."""
+    claim = "The Moskva sank in June 2022"
+    june = "In June 2022 the parents of the Moskva conscripts published an appeal."
+    april = "The Moskva sank on April 14 after a strike."
+    passages = [("p1", "r-june", 0, june, "ISW"), ("p2", "r-april", 0, april, "ISW")]
+    first = candidates(claim, passages, max_sentences=1)[0]
+    assert first.report_id == "r-april" and first.overlap == overlap(content_words(claim), april) == 0.5
+    assert [c.report_id for c in candidates(claim, passages)] == ["r-april", "r-june"]
+    # A sentence sharing only the claim's date words is not read at all.
+    only_dates = [("p3", "r-other", 0, "In June 2022 grain exports rose.", "ISW")]
+    assert candidates(claim, only_dates) == []

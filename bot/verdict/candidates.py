@@ -17,6 +17,7 @@ import numpy as np
 
 from bot.settings import MAX_SENTENCES
 from bot.text.attribution import UNNAMED_SOURCE, Attribution, attribute
+from bot.text.claim_dates import without_dates
 from bot.text.words import content_words, overlap
 from index.sentences import sentence_spans
 
@@ -135,27 +136,29 @@ def candidates(
     ``start`` is the passage's offset in its report, so candidate offsets are report offsets.
     """
     words = content_words(claim)
-    out: list[Candidate] = []
+    # Which sentences are read, and in what order, goes by the claim's words less its dates: a sentence that dates the
+    # claim's event in another month must be read to refute it, and the date's words would rank every sentence of the
+    # claim's own month above it. ``Candidate.overlap`` keeps the dates (the decision was fitted on it).
+    undated = content_words(without_dates(claim))
+    out: list[tuple[float, Candidate]] = []
     for rank, (pid, rid, base, text, source) in enumerate(passages):
         spans = [(after_leading_note(text, a, b), b) for a, b in sentence_spans(text)]
         for i, (a, b) in enumerate(spans):
             sent = text[a:b]
-            out.append(
-                Candidate(pid, rid, base + a, base + b, sent, overlap(words, sent), attribute(sent, source), rank)
-            )
+            cand = Candidate(pid, rid, base + a, base + b, sent, overlap(words, sent), attribute(sent, source), rank)
+            out.append((overlap(undated, sent), cand))
             if i + 1 < len(spans):
                 _, b2 = spans[i + 1]
                 pair = text[a:b2]
-                out.append(
-                    Candidate(
-                        pid, rid, base + a, base + b2, pair, overlap(words, pair) - 0.05, attribute(sent, source), rank
-                    )
+                cand = Candidate(
+                    pid, rid, base + a, base + b2, pair, overlap(words, pair) - 0.05, attribute(sent, source), rank
                 )
+                out.append((overlap(undated, pair) - 0.05, cand))
     seen: set[tuple[str, int, int]] = set()
     unique = []
-    for c in sorted(out, key=lambda c: (-c.overlap, c.retrieval_rank)):
+    for order, c in sorted(out, key=lambda oc: (-oc[0], oc[1].retrieval_rank)):
         key = (c.report_id, c.start, c.end)
-        if key not in seen and c.overlap >= min_overlap and not addresses_the_checker(c.text):
+        if key not in seen and order >= min_overlap and not addresses_the_checker(c.text):
             seen.add(key)
             unique.append(c)
     return unique[:max_sentences]
