@@ -20,11 +20,15 @@ def content_words(text: str) -> set[str]:
 
 def overlap(claim_words: set[str], sentence: str) -> float:
     """Share of the claim's content words (prefix-matched, so 'captured' meets 'capture') found in the sentence."""
-    if not claim_words:
-        return 0.0
+    return overlaps((claim_words,), sentence)[0]
+
+
+def overlaps(word_sets: tuple[set[str], ...], sentence: str) -> tuple[float, ...]:
+    """``overlap`` of each of ``word_sets`` with one sentence, its words read once (candidates compare every sentence
+    with a claim's words both with and without its dates)."""
     words = content_words(sentence)
     stems = {w[:5] for w in words}
-    return sum(1 for w in claim_words if w in words or w[:5] in stems) / len(claim_words)
+    return tuple(sum(1 for w in ws if w in words or w[:5] in stems) / len(ws) if ws else 0.0 for ws in word_sets)
 
 
 def fold_quotes(text: str) -> str:

@@ -18,7 +18,7 @@ import numpy as np
 from bot.settings import MAX_SENTENCES
 from bot.text.attribution import UNNAMED_SOURCE, Attribution, attribute
 from bot.text.claim_dates import without_dates
-from bot.text.words import content_words, overlap
+from bot.text.words import content_words, overlaps
 from index.sentences import sentence_spans
 
 # An endnote marker that opens a sentence ("… an operation. [1] Putin's messaging …") belongs to the sentence before
@@ -141,19 +141,22 @@ def candidates(
     # claim's own month above it. ``Candidate.overlap`` keeps the dates (the decision was fitted on it).
     undated = content_words(without_dates(claim))
     out: list[tuple[float, Candidate]] = []
+
+    def read(pid: str, rid: str, base: int, text: str, a: int, b: int, first_end: int, source: str, rank: int) -> None:
+        """The sentence ``text[a:b]``, or an adjacent pair (its first sentence ending at ``first_end`` < ``b``),
+        which counts 0.05 less; attributed by its first sentence."""
+        less = 0.05 if b > first_end else 0.0
+        with_dates, without = overlaps((words, undated), text[a:b])
+        lead = text[a:first_end]
+        cand = Candidate(pid, rid, base + a, base + b, text[a:b], with_dates - less, attribute(lead, source), rank)
+        out.append((without - less, cand))
+
     for rank, (pid, rid, base, text, source) in enumerate(passages):
         spans = [(after_leading_note(text, a, b), b) for a, b in sentence_spans(text)]
         for i, (a, b) in enumerate(spans):
-            sent = text[a:b]
-            cand = Candidate(pid, rid, base + a, base + b, sent, overlap(words, sent), attribute(sent, source), rank)
-            out.append((overlap(undated, sent), cand))
+            read(pid, rid, base, text, a, b, b, source, rank)
             if i + 1 < len(spans):
-                _, b2 = spans[i + 1]
-                pair = text[a:b2]
-                cand = Candidate(
-                    pid, rid, base + a, base + b2, pair, overlap(words, pair) - 0.05, attribute(sent, source), rank
-                )
-                out.append((overlap(undated, pair) - 0.05, cand))
+                read(pid, rid, base, text, a, spans[i + 1][1], b, source, rank)
     seen: set[tuple[str, int, int]] = set()
     unique = []
     for order, c in sorted(out, key=lambda oc: (-oc[0], oc[1].retrieval_rank)):
