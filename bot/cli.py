@@ -405,6 +405,12 @@ def calibrate(
     type=click.IntRange(1, 100),
     help="cross-validations with different fold draws, pooled for the temperature and the thresholds",
 )
+@click.option(
+    "--date-moved/--no-date-moved",
+    default=False,
+    show_default=True,
+    help="also fit on a false copy of each true claim with its month moved (bot/training/date_moved.py)",
+)
 @click.pass_context
 def fit_decision(
     ctx: click.Context,
@@ -415,6 +421,7 @@ def fit_decision(
     folds: int,
     target_precision: float,
     repeats: int,
+    date_moved: bool,
 ) -> None:
     """Fit the learned verdict on labelled claims (grouped cross-validation, calibration, precision thresholds)."""
     from bot import gold as gold_claims
@@ -435,10 +442,14 @@ def fit_decision(
     engine = _open(ctx, seed=False, settings=settings)
     engine.decision = partial(decide, th=engine.thresholds)
     claims = [c for f in files for c in gold_claims.read_claims(f)]
+    if date_moved:
+        from bot.training.date_moved import date_moved_claims
+
+        claims += date_moved_claims(claims)
     traced = fd.trace_claims(engine, claims, progress=True)
     decision, held_out = fd.fit_decision(traced, folds=folds, target=target_precision, repeats=repeats)
     result = fd.held_out_report(traced, held_out, decision, engine)
-    decision = decision.with_meta(held_out=result)
+    decision = decision.with_meta(held_out=result, date_moved=sum(t.synthetic for t in traced))
     engine.store.close()
     _write_outputs(decision.save, out, result, report)
     for name, values in result.items():

@@ -91,6 +91,34 @@ def test_repeated_cross_validation_pools_its_draws_and_is_reproducible():
     assert again.thresholds == pooled.thresholds and again.temperature == pooled.temperature
 
 
+def test_thresholds_are_certified_on_written_claims_alone():
+    # 90 written claims in 30 report groups where REFUTES cannot be told from NOT ENOUGH INFO, and 60 synthetic
+    # REFUTES claims that feature 1 marks plainly: counted in, they would certify a REFUTED threshold that the written
+    # claims never earn.
+    from bot.gold import GoldClaim
+    from bot.labels import GoldLabel
+    from bot.training.date_moved import MOVED_SUFFIX
+
+    rng = np.random.default_rng(0)
+    y = np.concatenate([np.repeat([0, 1, 2], 30), np.ones(60, dtype=int)])
+    x = rng.normal(size=(150, 2))
+    x[:30, 0] += 3.0
+    x[90:, 1] += 4.0
+
+    def traced(suffix: str) -> list[TracedClaim]:
+        out = []
+        for i in range(150):
+            gold = GoldClaim(f"c{i}" + (suffix if i >= 90 else ""), "claim", GoldLabel.REFUTES, [])
+            out.append(TracedClaim(gold, (), x[i], int(y[i]), f"report-{i % 30}"))
+        return out
+
+    marked, _ = fit_decision(traced(MOVED_SUFFIX), repeats=2)
+    unmarked, _ = fit_decision(traced(""), repeats=2)
+    assert marked.threshold(Verdict.REFUTED) > 1.0
+    assert unmarked.threshold(Verdict.REFUTED) < 1.0
+    assert marked.threshold(Verdict.SUPPORTED) < 1.0
+
+
 def test_the_engine_decides_with_the_named_decision(tmp_path):
     from bot.service import open_engine
 
