@@ -449,7 +449,7 @@ def fit_decision(
     traced = fd.trace_claims(engine, claims, progress=True)
     decision, held_out = fd.fit_decision(traced, folds=folds, target=target_precision, repeats=repeats)
     result = fd.held_out_report(traced, held_out, decision, engine)
-    decision = decision.with_meta(held_out=result, date_moved=sum(t.synthetic for t in traced))
+    decision = decision.with_meta(held_out=result)
     engine.store.close()
     _write_outputs(decision.save, out, result, report)
     for name, values in result.items():

@@ -117,6 +117,7 @@ def test_thresholds_are_certified_on_written_claims_alone():
     assert marked.threshold(Verdict.REFUTED) > 1.0
     assert unmarked.threshold(Verdict.REFUTED) < 1.0
     assert marked.threshold(Verdict.SUPPORTED) < 1.0
+    assert (marked.meta["claims"], marked.meta["date_moved"]) == (90, 60)
 
 
 def test_the_engine_decides_with_the_named_decision(tmp_path):

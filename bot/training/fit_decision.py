@@ -173,10 +173,11 @@ def fit_decision(
     temperature = fit_temperature(oof, pooled_y)
     pooled = _softmax(oof / temperature)
     pred = pooled.argmax(axis=1)
-    written = np.tile([not t.synthetic for t in traced], repeats)
+    is_written = np.asarray([not t.synthetic for t in traced], dtype=bool)
+    certified = np.tile(is_written, repeats)
     thresholds = {
         CLASSES[k].value: choose_threshold(
-            pooled[written], pred[written], pooled_y[written], k, target, MIN_DECISIVE * repeats
+            pooled[certified], pred[certified], pooled_y[certified], k, target, MIN_DECISIVE * repeats
         )
         for k in (0, 1)
     }
@@ -186,8 +187,9 @@ def fit_decision(
         "C": best_c,
         "cv_log_loss": {str(c): round(v, 4) for c, v in scores.items()},
         "folds": folds,
-        "claims": len(y),
-        "by_class": {CLASSES[k].value: int((y == k).sum()) for k in range(3)},
+        "claims": int(is_written.sum()),
+        "by_class": {CLASSES[k].value: int((y[is_written] == k).sum()) for k in range(3)},
+        "date_moved": int((~is_written).sum()),
         "target_precision": target,
         "repeats": repeats,
     }
