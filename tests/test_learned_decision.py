@@ -120,6 +120,31 @@ def test_thresholds_are_certified_on_written_claims_alone():
     assert (marked.meta["claims"], marked.meta["date_moved"]) == (90, 60)
 
 
+def test_a_decision_reads_the_features_it_was_fitted_on(tmp_path):
+    # A decision fitted before features were added names fewer of them: it reads its own columns of a full row, the
+    # same probabilities as from that subset alone, and one naming a feature this code lacks is refused.
+    import json
+
+    shipped = json.loads(ISW_DECISION.read_text())
+    names = shipped["features"]
+    assert set(names) <= set(FEATURES)
+    decision = LearnedDecision.load(ISW_DECISION)
+    row = np.random.default_rng(0).uniform(size=len(FEATURES))
+    subset = row[[FEATURES.index(f) for f in names]]
+    z = ((subset - decision.mean) / decision.scale) @ decision.weights.T + decision.bias
+    expected = np.exp(z / decision.temperature) / np.exp(z / decision.temperature).sum()
+    assert np.allclose(decision.probabilities(row[None, :])[0], expected)
+    saved = tmp_path / "decision.json"
+    decision.save(saved)
+    assert LearnedDecision.load(saved).features == tuple(names)
+    saved.write_text(json.dumps(shipped | {"features": [*names[:-1], "no_such_feature"]}))
+    with pytest.raises(ValueError, match="no_such_feature"):
+        LearnedDecision.load(saved)
+    saved.write_text(json.dumps(shipped | {"features": names[:-1]}))
+    with pytest.raises(ValueError, match="weights of shape"):
+        LearnedDecision.load(saved)
+
+
 def test_the_engine_decides_with_the_named_decision(tmp_path):
     from bot.service import open_engine
 
@@ -362,3 +387,26 @@ def test_a_redating_decides_nothing_where_another_sentence_dates_the_event_in_th
     undated = _written(s, None)  # a report whose date is unknown: the year of "April 14" is not known either
     assert _undecided(_FakeReader(0.8)).decide(MOSKVA_IN_JUNE, [undated]).verdict == Verdict.NOT_ENOUGH_EVIDENCE
     assert _undecided(_FakeReader(0.5)).decide(MOSKVA_IN_JUNE, [s]).verdict == Verdict.NOT_ENOUGH_EVIDENCE
+
+
+def test_the_date_relation_of_the_most_aligned_sentence_is_a_feature():
+    # The most aligned sentence's report written outside the claim's period, before it, or within its own days: what
+    # tells a claim whose event the library dates elsewhere from a true dated claim.
+    from dataclasses import replace as with_fields
+
+    from bot.verdict.features import claim_features
+
+    claim = "Russian forces struck Kremenchuk on June 27, 2022."
+    top = _scored("isw-1", "Russian forces struck a shopping centre in Kremenchuk on June 27.", (0.9, 0.05, 0.05))
+    other = _scored("isw-2", "Fighting continued near Bakhmut.", (0.1, 0.1, 0.8))
+    names = ("top_off_period", "top_predates", "top_own_days")
+
+    def relation(first: Scored) -> list[float]:
+        row = claim_features(claim, [first, other])
+        return [row[FEATURES.index(n)] for n in names]
+
+    assert relation(with_fields(top, dated=True)) == [0.0, 0.0, 1.0]
+    assert relation(with_fields(top, off_period=True, predates=True)) == [1.0, 1.0, 0.0]
+    # Only the most aligned sentence counts: the same marks on a less aligned one change nothing.
+    row = claim_features(claim, [top, with_fields(other, off_period=True)])
+    assert [row[FEATURES.index(n)] for n in names] == [0.0, 0.0, 0.0]

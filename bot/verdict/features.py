@@ -58,6 +58,11 @@ FEATURES = (
     "refute_mismatch",
     # the claim itself
     "claim_attributed",
+    # the date relation between the claim and the most aligned sentence's report (bot/text/claim_dates.py): written
+    # outside the claim's period, before it began, within the claim's own days
+    "top_off_period",
+    "top_predates",
+    "top_own_days",
 )
 
 
@@ -136,5 +141,8 @@ def claim_features(claim: str, scored: Sequence[Scored], best: Sides | None = No
         mismatch(best.support),
         mismatch(best.refute),
         float(attributed),
+        float(top is not None and top.off_period),
+        float(top is not None and top.predates),
+        float(top is not None and top.dated),
     ]
     return np.asarray(row, dtype=np.float64)

@@ -93,11 +93,15 @@ class LearnedDecision:
     temperature: float = 1.0
     thresholds: dict[str, float] = field(default_factory=dict)  # verdict -> least calibrated probability to say it
     meta: dict = field(default_factory=dict)
+    # The features it was fitted on, a subset of ``FEATURES`` (a decision fitted before a feature was added keeps
+    # reading the ones it knows), in the order of its weights' columns.
+    features: tuple[str, ...] = FEATURES
     # The verifier, to read a claim with a substituted slot put back; without it no substitution refutes.
     reader: NLIScorer | None = field(default=None, compare=False, repr=False)
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """Calibrated [P(supported), P(refuted), P(not enough)] for rows of ``FEATURES``."""
+        x = x[..., [FEATURES.index(f) for f in self.features]]
         z = (((x - self.mean) / self.scale) @ self.weights.T + self.bias) / self.temperature
         z -= z.max(axis=-1, keepdims=True)
         e = np.exp(z)
@@ -209,7 +213,7 @@ class LearnedDecision:
 
     def to_json(self) -> dict:
         return {
-            "features": list(FEATURES),
+            "features": list(self.features),
             "classes": [c.value for c in CLASSES],
             "weights": np.round(self.weights, 6).tolist(),
             "bias": np.round(self.bias, 6).tolist(),
@@ -226,8 +230,12 @@ class LearnedDecision:
     @classmethod
     def load(cls, path: Path) -> LearnedDecision:
         data = json.loads(path.read_text())
-        if tuple(data["features"]) != FEATURES:
-            raise ValueError(f"{path}: decision features {data['features']} do not match this code's {FEATURES}")
+        unknown = [f for f in data["features"] if f not in FEATURES]
+        if unknown:
+            raise ValueError(f"{path}: decision features {unknown} are not among this code's {FEATURES}")
+        shape = np.shape(data["weights"])
+        if shape != (len(CLASSES), len(data["features"])):
+            raise ValueError(f"{path}: weights of shape {shape} for {len(data['features'])} features")
         return cls(
             np.asarray(data["weights"]),
             np.asarray(data["bias"]),
@@ -236,6 +244,7 @@ class LearnedDecision:
             float(data.get("temperature", 1.0)),
             {k: float(v) for k, v in data.get("thresholds", {}).items()},
             data.get("meta", {}),
+            tuple(data["features"]),
         )
 
 
