@@ -478,7 +478,7 @@ def test_widget_panel_is_centred_on_a_phone(site, browser):
 # 2026-12-06 this test used nine ISW reports of April-May 2022 and "Russian forces made confirmed advances on the
 # Southern Axis on April 30, 2022": the second-stage chain leaves it undecided, leaning REFUTED at 0.86.)
 REFUTED_CLAIM = "Irina Volk said the people who carried out the Crocus City Hall attack were Russian citizens."
-SUPPORTED_CLAIM = "Russian authorities claimed to have detained four perpetrators of the Crocus City Hall attack."
+SUPPORTED_CLAIM = "On 23 March 2024 Putin signed a law releasing people who sign military contracts from criminal liability."
 
 
 def test_a_decisive_verdict_shows_its_calibrated_confidence_and_the_deciding_sentence_first(site, browser):
@@ -515,7 +515,7 @@ def test_a_decisive_verdict_shows_its_calibrated_confidence_and_the_deciding_sen
     assert page.locator("[data-evidence-found]").first.inner_text().strip() == shown
     cite = page.locator(".cite").first
     assert cite.get_attribute("data-date") == "2024-03-24"
-    assert "claimed to have detained four perpetrators" in cite.inner_text()
+    assert "signed a law on 23 March that will release individuals from criminal liability" in cite.inner_text()
     # What the verifier cannot check is said beside the verdict (held-out sets 19-20: swapped pairings SUPPORTED).
     assert page.locator(".caution").first.inner_text() == reply["caution"] == PAIRING_CAUTION
     page.screenshot(path=str(OUT / "widget-supported.png"))

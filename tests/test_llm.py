@@ -13,8 +13,8 @@ from bot.service import open_engine
 from bot.settings import Settings
 from tests.helpers import citation
 
-# Supported by the shipped chain on the seed report (tests/golden/seed.json, "seed-detained-four").
-CLAIM = "Russian authorities claimed to have detained four perpetrators of the Crocus City Hall attack."
+# Supported by the shipped chain on the seed report (tests/golden/seed.json, "seed-putin-law").
+CLAIM = "On 23 March 2024 Putin signed a law releasing people who sign military contracts from criminal liability."
 
 
 class FailingChatModel(FakeListChatModel):
@@ -65,7 +65,7 @@ def test_llm_answer_is_used_when_valid(library):
         library,
         [
             '["' + CLAIM + '"]',
-            'ISW (2024-03-24) said Russian authorities "claimed to have detained four perpetrators" [1].',
+            'ISW (2024-03-24) said Putin "signed a law on 23 March" [1].',
         ],
     )
     reply = e.check(CLAIM)
