@@ -478,7 +478,9 @@ def test_widget_panel_is_centred_on_a_phone(site, browser):
 # 2026-12-06 this test used nine ISW reports of April-May 2022 and "Russian forces made confirmed advances on the
 # Southern Axis on April 30, 2022": the second-stage chain leaves it undecided, leaning REFUTED at 0.86.)
 REFUTED_CLAIM = "Irina Volk said the people who carried out the Crocus City Hall attack were Russian citizens."
-SUPPORTED_CLAIM = "On 23 March 2024 Putin signed a law releasing people who sign military contracts from criminal liability."
+SUPPORTED_CLAIM = (
+    "On 23 March 2024 Putin signed a law releasing people who sign military contracts from criminal liability."
+)
 
 
 def test_a_decisive_verdict_shows_its_calibrated_confidence_and_the_deciding_sentence_first(site, browser):
