@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,9 +102,14 @@ class LearnedDecision:
     # The verifier, to read a claim with a substituted slot put back; without it no substitution refutes.
     reader: NLIScorer | None = field(default=None, compare=False, repr=False)
 
+    @cached_property
+    def _columns(self) -> list[int]:
+        """Where each of its features sits in a row of ``FEATURES``."""
+        return [FEATURES.index(f) for f in self.features]
+
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """Calibrated [P(supported), P(refuted), P(not enough)] for rows of ``FEATURES``."""
-        x = x[..., [FEATURES.index(f) for f in self.features]]
+        x = x[..., self._columns]
         z = (((x - self.mean) / self.scale) @ self.weights.T + self.bias) / self.temperature
         z -= z.max(axis=-1, keepdims=True)
         e = np.exp(z)
