@@ -77,6 +77,8 @@ SIZES = {
     "isw_holdout51.jsonl": 120,
     "isw_holdout52.jsonl": 144,
     "isw_holdout53.jsonl": 120,
+    "isw_holdout54.jsonl": 144,
+    "isw_holdout55.jsonl": 120,
 }
 # Sets drawn to judge one check, not balanced by label: (SUPPORTS, REFUTES, NOT_ENOUGH_INFO). Sets 21-27 hold a true
 # and a swapped claim on binding paragraphs or sentences and a true claim on others; sets 28 and 29 a true and a false
@@ -96,14 +98,15 @@ LABEL_COUNTS = (
     | {"isw_holdout47.jsonl": (48, 48, 24), "isw_holdout48.jsonl": (60, 60, 24)}
     | {"isw_holdout49.jsonl": (48, 48, 24), "isw_holdout50.jsonl": (60, 60, 24)}
     | {"isw_holdout51.jsonl": (48, 48, 24), "isw_holdout52.jsonl": (60, 60, 24)}
-    | {"isw_holdout53.jsonl": (48, 48, 24)}
+    | {"isw_holdout53.jsonl": (48, 48, 24), "isw_holdout54.jsonl": (60, 60, 24)}
+    | {"isw_holdout55.jsonl": (48, 48, 24)}
 )
 # Sets drawn from every report, fit files' and written pairs' reports included, once the held-out side ran out: they
 # quote no sentence a fit claim or a written pair quotes (tested below), so neither the decision nor the network saw
 # their evidence.
-SHARES_FIT_REPORTS = {f"isw_holdout{n}.jsonl" for n in range(21, 54)}
+SHARES_FIT_REPORTS = {f"isw_holdout{n}.jsonl" for n in range(21, 56)}
 # Sets written after the period's reports ran out: they reuse reports of earlier held-out sets (never of a fit file).
-REUSES_HELD_OUT_REPORTS = {f"isw_holdout{n}.jsonl" for n in range(7, 54)}
+REUSES_HELD_OUT_REPORTS = {f"isw_holdout{n}.jsonl" for n in range(7, 56)}
 
 
 def test_the_held_out_sets_are_the_listed_ones():
